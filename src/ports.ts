@@ -1,0 +1,93 @@
+/**
+ * Ports: everything the core asks of the world. The core never touches the network, the file system, timers or
+ * `process`; drivers pass these in (defaults for Node live in `src/node/`).
+ * @module
+ */
+
+/** A `fetch`-shaped HTTP function. Cancellation comes through the request's `signal`. */
+export type HttpPort = (request: Request) => Promise<Response>;
+
+/** Wall-clock time in milliseconds since the Unix epoch. */
+export interface Clock {
+  nowMs(): number;
+}
+
+/** Cryptographically secure random bytes. */
+export interface Random {
+  bytes(length: number): Uint8Array;
+}
+
+/** The system clock, for drivers that want one. */
+export const systemClock: Clock = { nowMs: () => Date.now() };
+
+/** Random bytes from the web-standard `crypto.getRandomValues`. */
+export const webRandom: Random = {
+  bytes(length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    // getRandomValues fills at most 65,536 bytes per call (WebCrypto §10.1.1).
+    for (let i = 0; i < length; i += 65_536) crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65_536)));
+    return out;
+  },
+};
+
+/** A uniform draw in [0, 1) from random bytes: 53 bits, as Java's `Random.nextDouble()` has. */
+export function uniformDraw(random: Random): number {
+  const b = random.bytes(7);
+  // 53 bits = 5 + 8 × 6 bits.
+  let hi = b[0]! & 0x1f;
+  for (let i = 1; i < 7; i++) hi = hi * 256 + b[i]!;
+  return hi / 2 ** 53;
+}
+
+/** JWS algorithms the crypto port signs and verifies (RFC 7518 §3.1, RFC 8037 §3.1). Never `none`. */
+export type JwsAlgorithm =
+  | 'RS256' | 'RS384' | 'RS512'
+  | 'PS256' | 'PS384' | 'PS512'
+  | 'ES256' | 'ES384' | 'ES512'
+  | 'EdDSA';
+
+/** A key the crypto port imported; opaque to the core, bound to one algorithm. */
+export interface KeyHandle {
+  readonly alg: JwsAlgorithm;
+  readonly type: 'public' | 'private';
+}
+
+/** A public or private key as a JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2). */
+export interface Jwk {
+  kty: string;
+  kid?: string;
+  alg?: string;
+  use?: string;
+  key_ops?: string[];
+  crv?: string;
+  x?: string;
+  y?: string;
+  d?: string;
+  n?: string;
+  e?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  x5c?: string[];
+  [member: string]: unknown;
+}
+
+/**
+ * Signing, verification and digests. WebCrypto everywhere (`webCrypto` in `src/jose/`), node:crypto KeyObjects in
+ * Node (`src/node/`), `@noble/ed25519` where a runtime lacks Ed25519. Results may be synchronous, so a fast port
+ * costs no promise on the hot path. ES signatures are R‖S (RFC 7518 §3.4), never DER.
+ */
+export interface CryptoPort {
+  /** Imports a public JWK for `alg`; throws `ERR_JWK` when the key does not fit the algorithm. */
+  importPublicJwk(jwk: Jwk, alg: JwsAlgorithm): KeyHandle | Promise<KeyHandle>;
+  /** Imports a private key (a JWK with `d`, or PKCS#8 DER bytes) for `alg`; throws `ERR_PRIVATE_KEY`. */
+  importPrivateKey(key: Jwk | Uint8Array, alg: JwsAlgorithm): KeyHandle | Promise<KeyHandle>;
+  /** True when `signature` is a valid signature of `data` under `key`. Never throws for a bad signature. */
+  verify(key: KeyHandle, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean>;
+  /** Signs `data` with a private `key`. */
+  sign(key: KeyHandle, data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** SHA-256 of `data` (RFC 8705 thumbprints, JWK thumbprints). */
+  sha256(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}

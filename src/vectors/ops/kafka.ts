@@ -1,0 +1,4 @@
+/** Conformance operations of src/kafka/ (FORMAT.md). */
+import type { VectorOps } from '../types.js';
+
+export const kafkaOps: VectorOps = {};

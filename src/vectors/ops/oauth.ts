@@ -1,0 +1,4 @@
+/** Conformance operations of src/oauth/ (FORMAT.md). */
+import type { VectorOps } from '../types.js';
+
+export const oauthOps: VectorOps = {};
