@@ -1,0 +1,208 @@
+/**
+ * The token retriever: the thin async driver that pairs {@link tokenRequest} / {@link processTokenResponse} with
+ * the HTTP, clock, random, sleep and crypto ports, under Kafka's `Retry` (KIP-768 `HttpAccessTokenRetriever`,
+ * KIP-1139 `JwtBearerJwtRetriever`, KIP-1258 client assertions). Everything it decides is in the pure parts.
+ * @module
+ */
+import { OAuthBearerError } from '../errors.js';
+import type { Clock, CryptoPort, HttpPort, Random } from '../ports.js';
+import { resolveClientAuth, type ClientAuth, type ClientAuthMethod } from './client-auth.js';
+import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, tokenRequest, toFetchRequest, type GrantType } from './request.js';
+import { MAX_TOKEN_RESPONSE_BYTES, processTokenResponse, readBoundedBody, UNRETRYABLE_STATUSES, type TokenResponse } from './response.js';
+import { checkRetryConfig, retry, type RetryConfig } from './retry.js';
+import { checkUrlAllowed, type AllowedUrls } from './urls.js';
+
+/** What an assertion source is given to make (or fetch) the current assertion. */
+export interface AssertionContext {
+  readonly nowMs: number;
+  readonly random: Random;
+  readonly crypto: CryptoPort;
+}
+
+/**
+ * Where an assertion comes from: a file (re-read when it changes, `oauthbearer/node` `fileAssertionSource`), or
+ * one signed now ({@link layeredAssertionSource}). Called once per token request attempt.
+ */
+export interface AssertionSource {
+  assertion(context: AssertionContext): Promise<string>;
+}
+
+/** Client authentication with a client assertion from a source (Kafka KIP-1258). */
+export interface SourcedClientAssertion {
+  readonly method: 'private_key_jwt';
+  readonly clientId?: string;
+  readonly source: AssertionSource;
+}
+
+/** Everything the retriever needs to know (build it from Kafka properties with `tokenRetrieverConfig`). */
+export interface TokenRetrieverConfig {
+  readonly tokenEndpoint: string;
+  /** The URL allow-list (CVE-2025-27817); the endpoint must be on it. */
+  readonly allowedUrls: AllowedUrls;
+  readonly grantType: GrantType;
+  readonly clientAuth: ClientAuthMethod | SourcedClientAssertion;
+  /** The jwt-bearer grant's assertion (RFC 7523 §2.1), required for that grant. */
+  readonly grantAssertion?: AssertionSource;
+  readonly scope?: string;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly retry: RetryConfig;
+  /** `sasl.login.connect.timeout.ms`; null = no limit (the JDK default). */
+  readonly connectTimeoutMs?: number | null;
+  /** `sasl.login.read.timeout.ms`; null = no limit (the JDK default). */
+  readonly readTimeoutMs?: number | null;
+}
+
+/** The ports a retriever runs on. Defaults for Node: `nodeRetrieverPorts` in `oauthbearer/node`. */
+export interface TokenRetrieverPorts {
+  readonly http: HttpPort;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly crypto: CryptoPort;
+  /** A signal that aborts after `ms`; default `AbortSignal.timeout`. */
+  readonly timeout?: (ms: number) => AbortSignal;
+}
+
+/** A source of one fixed assertion. */
+export function staticAssertionSource(assertion: string): AssertionSource {
+  return { assertion: () => Promise.resolve(assertion) };
+}
+
+function secretsOf(auth: ClientAuth): string[] {
+  switch (auth.method) {
+    case 'client_secret_basic':
+    case 'client_secret_post':
+      return [auth.clientSecret, auth.clientSecret.trim()];
+    case 'private_key_jwt':
+      return [auth.clientAssertion];
+    default:
+      return [];
+  }
+}
+
+/** Replaces any secret that slipped into an error message (a server echoing the request, say). */
+function scrub(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof OAuthBearerError)) return error;
+  const leaked = secrets.filter((s) => s.length >= 4 && error.message.includes(s));
+  if (leaked.length === 0) return error;
+  let message = error.message;
+  for (const s of leaked) message = message.split(s).join('[redacted]');
+  return new OAuthBearerError(error.code, message, {
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.scope === undefined ? {} : { scope: error.scope }),
+  });
+}
+
+function timeoutSignal(ports: TokenRetrieverPorts, ms: number): AbortSignal {
+  return (ports.timeout ?? ((n: number) => AbortSignal.timeout(n)))(ms);
+}
+
+/**
+ * Creates a function that fetches a new token from the token endpoint each time it is called, retrying as Kafka's
+ * `Retry` does (I/O failures, timeouts and statuses outside {@link UNRETRYABLE_STATUSES}; the first error is
+ * reported). Client assertions and jwt-bearer assertions are made afresh for every attempt (RFC 7523 §3 item 7:
+ * a `jti` must not be replayed).
+ * @throws OAuthBearerError `ERR_URL_NOT_ALLOWED` (at creation) when the endpoint is not allowed, `ERR_CONFIG`
+ * for bad retry settings; the returned function throws `ERR_TOKEN_ENDPOINT` (with the RFC 6749 §5.2 `status`),
+ * `ERR_TOKEN_RESPONSE`, `ERR_HTTP`, `ERR_HTTP_TIMEOUT`, `ERR_CLIENT_AUTH`, `ERR_ASSERTION`, `ERR_PRIVATE_KEY`
+ * @example
+ * ```ts
+ * const retrieve = createTokenRetriever(tokenRetrieverConfig(props, jaasOptions), nodeRetrieverPorts());
+ * const { accessToken } = await retrieve();
+ * ```
+ */
+export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenRetrieverPorts): () => Promise<TokenResponse> {
+  checkUrlAllowed(config.tokenEndpoint, config.allowedUrls, 'token endpoint URL (sasl.oauthbearer.token.endpoint.url)');
+  checkRetryConfig(config.retry);
+  if (config.grantType === GRANT_TYPE_JWT_BEARER && config.grantAssertion === undefined) {
+    throw new OAuthBearerError('ERR_CONFIG', 'The jwt-bearer grant needs an assertion: set sasl.oauthbearer.assertion.file or the assertion private key');
+  }
+  if (config.grantType !== GRANT_TYPE_JWT_BEARER && config.grantType !== GRANT_TYPE_CLIENT_CREDENTIALS) {
+    throw new OAuthBearerError('ERR_CONFIG', `Unsupported grant type ${JSON.stringify(String(config.grantType))}`);
+  }
+  const connectMs = config.connectTimeoutMs ?? null;
+  const readMs = config.readTimeoutMs ?? null;
+
+  async function attempt(retryable: Set<unknown>, secrets: string[]): Promise<TokenResponse> {
+    const nowMs = ports.clock.nowMs();
+    const context: AssertionContext = { nowMs, random: ports.random, crypto: ports.crypto };
+    const auth: ClientAuth = 'source' in config.clientAuth
+      ? { method: 'private_key_jwt', clientAssertion: await config.clientAuth.source.assertion(context),
+          ...(config.clientAuth.clientId === undefined ? {} : { clientId: config.clientAuth.clientId }) }
+      : await resolveClientAuth(config.clientAuth, context);
+    secrets.push(...secretsOf(auth));
+    const assertion = config.grantAssertion === undefined ? undefined : await config.grantAssertion.assertion(context);
+    if (assertion !== undefined) secrets.push(assertion);
+    const request = tokenRequest({
+      tokenEndpoint: config.tokenEndpoint, grantType: config.grantType, clientAuth: auth,
+      ...(config.scope === undefined ? {} : { scope: config.scope }),
+      ...(assertion === undefined ? {} : { assertion }),
+      ...(config.params === undefined ? {} : { params: config.params }),
+    });
+
+    const controller = new AbortController();
+    let timedOut: string | null = null;
+    const arm = (ms: number | null, phase: string): (() => void) => {
+      if (ms === null) return () => undefined;
+      const signal = timeoutSignal(ports, ms);
+      const fire = (): void => {
+        timedOut = `${phase} took longer than ${ms} ms`;
+        controller.abort();
+      };
+      if (signal.aborted) fire();
+      signal.addEventListener('abort', fire, { once: true });
+      return () => signal.removeEventListener('abort', fire);
+    };
+    const fail = (cause: unknown): OAuthBearerError => {
+      const error = timedOut !== null
+        ? new OAuthBearerError('ERR_HTTP_TIMEOUT', `The token endpoint request timed out: ${timedOut}; raise sasl.login.connect.timeout.ms / sasl.login.read.timeout.ms or check the endpoint`)
+        : cause instanceof OAuthBearerError ? cause
+        : new OAuthBearerError('ERR_HTTP', `The token endpoint request failed: ${cause instanceof Error ? cause.name : 'network error'}; check sasl.oauthbearer.token.endpoint.url and the network`, { cause });
+      return error;
+    };
+
+    let response: Response;
+    const disarmHeaders = arm(connectMs === null && readMs === null ? null : (connectMs ?? 0) + (readMs ?? 0), 'waiting for the response');
+    try {
+      response = await ports.http(toFetchRequest(request, controller.signal));
+    } catch (cause) {
+      const error = fail(cause);
+      retryable.add(error);
+      throw error;
+    } finally {
+      disarmHeaders();
+    }
+    const disarmBody = arm(readMs, 'reading the response body');
+    let body: Uint8Array;
+    try {
+      body = await readBoundedBody(response, MAX_TOKEN_RESPONSE_BYTES);
+    } catch (cause) {
+      const error = fail(cause);
+      // An oversized body is the server's steady answer; an I/O failure or timeout mid-body is worth a retry.
+      if (!(cause instanceof OAuthBearerError) || timedOut !== null) retryable.add(error);
+      throw error;
+    } finally {
+      disarmBody();
+    }
+    const { status } = response;
+    try {
+      return processTokenResponse({ status, body }, { nowMs });
+    } catch (error) {
+      // Kafka: non-retryable statuses fail at once; other failure statuses and an empty 200/201 body are IOExceptions
+      // inside Retry; a parse failure of a non-empty success body happens after Retry and is not retried.
+      const success = status === 200 || status === 201;
+      if ((!success && !UNRETRYABLE_STATUSES.has(status)) || (success && body.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d))) retryable.add(error);
+      throw error;
+    }
+  }
+
+  return async () => {
+    const retryable = new Set<unknown>();
+    const secrets: string[] = [];
+    try {
+      return await retry(() => attempt(retryable, secrets), config.retry, (e) => retryable.has(e), ports);
+    } catch (error) {
+      throw scrub(error, secrets);
+    }
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The URL allow-list Kafka added for CVE-2025-27817 (system property
+ * `org.apache.kafka.sasl.oauthbearer.allowed.urls`, `JaasOptionsUtils.throwIfURLIsNotAllowed`): a token or JWKS URL
+ * is fetched only when the user listed it. Kafka 4.0+ allows nothing by default; so do we.
+ * @module
+ */
+import { OAuthBearerError } from '../errors.js';
+
+/** The name of Kafka's JVM system property holding the allow-list, accepted here as a config key too. */
+export const ALLOWED_URLS_PROPERTY = 'org.apache.kafka.sasl.oauthbearer.allowed.urls';
+
+/**
+ * Which URLs may be fetched: a list of exact URLs, or `'*'` for any (an explicit opt-in; Kafka itself has no
+ * wildcard and needs every URL listed).
+ */
+export type AllowedUrls = readonly string[] | '*';
+
+/**
+ * Parses a Kafka-style comma-separated allow-list (`a, b`). Entries are trimmed and blanks dropped, as Kafka's
+ * `split(",")` + `trim` does; a list holding only `*` means any URL.
+ * @example
+ * ```ts
+ * parseAllowedUrls('https://idp.example/token, https://idp.example/jwks');
+ * ```
+ */
+export function parseAllowedUrls(value: string | undefined): AllowedUrls {
+  if (value === undefined) return [];
+  const entries = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return entries.includes('*') ? '*' : entries;
+}
+
+/**
+ * Refuses a URL that the allow-list does not name. Matching is exact string equality after trimming, as Kafka's
+ * `Set.contains` is: `https://idp/token` and `https://idp/token/` are different URLs.
+ * @param what which setting the URL came from (`sasl.oauthbearer.token.endpoint.url`), for the message
+ * @throws OAuthBearerError `ERR_URL_NOT_ALLOWED`
+ * @example
+ * ```ts
+ * checkUrlAllowed('https://idp.example/token', ['https://idp.example/token'], 'sasl.oauthbearer.token.endpoint.url');
+ * ```
+ */
+export function checkUrlAllowed(url: string, allowed: AllowedUrls, what = 'URL'): void {
+  if (allowed === '*') return;
+  if (allowed.some((entry) => entry.trim() === url)) return;
+  throw new OAuthBearerError(
+    'ERR_URL_NOT_ALLOWED',
+    `The ${what} ${describeUrl(url)} is not in the allowed URLs; add it to ${ALLOWED_URLS_PROPERTY} ` +
+      '(the allowedUrls option), or set it to "*" to allow any URL (CVE-2025-27817)',
+  );
+}
+
+/** A URL for an error message, with any `user:password@` part removed (RFC 3986 §3.2.1 discourages it). */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return JSON.stringify(url);
+    parsed.username = '';
+    parsed.password = '';
+    return JSON.stringify(parsed.href);
+  } catch {
+    return `(an unparsable URL of ${url.length} characters)`;
+  }
+}
