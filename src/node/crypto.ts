@@ -1,0 +1,146 @@
+/**
+ * The crypto port on node:crypto KeyObjects: synchronous `crypto.verify` / `crypto.sign`, so the broker's hot path
+ * costs no promise. RS/PS (RFC 7518 §3.3, §3.5, PSS salt = hash length), ES as R‖S (§3.4, `ieee-p1363`), EdDSA
+ * (RFC 8037).
+ * @module
+ */
+import * as nodeCrypto from 'node:crypto';
+import { OAuthBearerError } from '../errors.js';
+import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle } from '../ports.js';
+import { ALGORITHMS, MIN_RSA_MODULUS_BITS, type AlgorithmSpec } from '../jose/algorithms.js';
+import { checkJwkForAlgorithm, privateMembers, publicMembers } from '../jose/jwk.js';
+
+type SignKey = nodeCrypto.KeyObject | nodeCrypto.SignKeyObjectInput | nodeCrypto.VerifyKeyObjectInput;
+
+/** A key imported by {@link createNodeCryptoPort}. */
+class NodeKey implements KeyHandle {
+  constructor(
+    readonly alg: JwsAlgorithm,
+    readonly type: 'public' | 'private',
+    /** The hash name for `crypto.verify`, or null for Ed25519. */
+    readonly hash: string | null,
+    /** The key with its padding / encoding options, built once. */
+    readonly key: SignKey,
+  ) {}
+}
+
+const NODE_CURVES: Readonly<Record<string, string>> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+
+function nodeHash(s: AlgorithmSpec): string | null {
+  return s.hash === null ? null : s.hash.replace('-', '').toLowerCase();
+}
+
+function withOptions(s: AlgorithmSpec, key: nodeCrypto.KeyObject): SignKey {
+  switch (s.family) {
+    case 'RSA-PSS':
+      return { key, padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: s.hashBytes };
+    case 'ECDSA':
+      return { key, dsaEncoding: 'ieee-p1363' };
+    default:
+      return key;
+  }
+}
+
+/** Checks that a KeyObject from PKCS#8 is the key type `alg` needs (the JWK path checks the JWK itself). */
+function checkKeyObject(s: AlgorithmSpec, key: nodeCrypto.KeyObject): void {
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails ?? {};
+  const wrong = (what: string): never => {
+    throw new OAuthBearerError('ERR_PRIVATE_KEY', `The PKCS#8 key is ${what}; ${s.alg} needs a ${s.kty}${s.crv ? ` ${s.crv}` : ''} key (RFC 8725 §3.1)`);
+  };
+  if (s.kty === 'RSA') {
+    if (type !== 'rsa' && !(type === 'rsa-pss' && s.family === 'RSA-PSS')) wrong(`a ${String(type)} key`);
+    const bits = details.modulusLength ?? 0;
+    if (bits < MIN_RSA_MODULUS_BITS) wrong(`a ${bits}-bit RSA key (at least ${MIN_RSA_MODULUS_BITS} bits, RFC 7518 §3.3)`);
+  } else if (s.kty === 'EC') {
+    if (type !== 'ec' || details.namedCurve !== NODE_CURVES[s.crv!]) wrong(`a ${String(type)} ${String(details.namedCurve ?? '')} key`);
+  } else if (type !== 'ed25519') {
+    wrong(`a ${String(type)} key`);
+  }
+}
+
+/**
+ * Creates a crypto port on node:crypto. Imported keys are cached per JWK object and algorithm; `verify` and
+ * `sign` are synchronous.
+ * @example
+ * ```ts
+ * const port = createNodeCryptoPort();
+ * const ok = port.verify(port.importPublicJwk(jwk, 'RS256') as KeyHandle, signature, signingInput);
+ * ```
+ */
+export function createNodeCryptoPort(): CryptoPort {
+  const cache = new WeakMap<Jwk, Map<JwsAlgorithm, KeyHandle>>();
+
+  const own = (key: KeyHandle, type: 'public' | 'private'): NodeKey => {
+    if (!(key instanceof NodeKey) || key.type !== type) {
+      throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `The key must be a ${type} key imported by this node:crypto port`);
+    }
+    return key;
+  };
+
+  return {
+    importPublicJwk(jwk: Jwk, alg: JwsAlgorithm): KeyHandle {
+      let byAlg = cache.get(jwk);
+      const hit = byAlg?.get(alg);
+      if (hit !== undefined) return hit;
+      checkJwkForAlgorithm(jwk, alg, 'verify');
+      const s = ALGORITHMS[alg];
+      let keyObject: nodeCrypto.KeyObject;
+      try {
+        keyObject = nodeCrypto.createPublicKey({ key: publicMembers(jwk) as nodeCrypto.JsonWebKey, format: 'jwk' });
+      } catch (cause) {
+        throw new OAuthBearerError('ERR_JWK', `The ${jwk.kty} JWK could not be imported for ${alg}: ${(cause as Error).message}`, { cause });
+      }
+      const handle = new NodeKey(alg, 'public', nodeHash(s), withOptions(s, keyObject));
+      if (byAlg === undefined) cache.set(jwk, (byAlg = new Map()));
+      byAlg.set(alg, handle);
+      return handle;
+    },
+    importPrivateKey(key: Jwk | Uint8Array, alg: JwsAlgorithm): KeyHandle {
+      const s = ALGORITHMS[alg];
+      if (s === undefined) throw new OAuthBearerError('ERR_PRIVATE_KEY', `Unsupported algorithm "${String(alg)}"`);
+      let keyObject: nodeCrypto.KeyObject;
+      if (key instanceof Uint8Array) {
+        try {
+          keyObject = nodeCrypto.createPrivateKey({ key: Buffer.from(key.buffer, key.byteOffset, key.byteLength), format: 'der', type: 'pkcs8' });
+        } catch (cause) {
+          throw new OAuthBearerError('ERR_PRIVATE_KEY', 'The private key is not PKCS#8 DER (RFC 5208); convert a PEM file by removing its armour and base64-decoding it', { cause });
+        }
+        checkKeyObject(s, keyObject);
+      } else {
+        checkJwkForAlgorithm(key, alg, 'sign');
+        try {
+          keyObject = nodeCrypto.createPrivateKey({ key: privateMembers(key) as nodeCrypto.JsonWebKey, format: 'jwk' });
+        } catch (cause) {
+          throw new OAuthBearerError('ERR_PRIVATE_KEY', `The private JWK could not be imported for ${alg}: ${(cause as Error).message}`, { cause });
+        }
+        if (s.kty === 'OKP' && nodeCrypto.createPublicKey(keyObject).export({ format: 'jwk' }).x !== key.x) {
+          throw new OAuthBearerError('ERR_PRIVATE_KEY', 'The Ed25519 JWK "x" is not the public key of its "d" (RFC 8037 §2)');
+        }
+      }
+      return new NodeKey(alg, 'private', nodeHash(s), withOptions(s, keyObject));
+    },
+    verify(key: KeyHandle, signature: Uint8Array, data: Uint8Array): boolean {
+      const k = own(key, 'public');
+      const fixed = ALGORITHMS[k.alg].signatureBytes;
+      if (fixed !== null && signature.length !== fixed) return false;
+      try {
+        return nodeCrypto.verify(k.hash, data, k.key as nodeCrypto.VerifyKeyObjectInput, signature);
+      } catch {
+        return false;
+      }
+    },
+    sign(key: KeyHandle, data: Uint8Array): Uint8Array {
+      const k = own(key, 'private');
+      const out = nodeCrypto.sign(k.hash, data, k.key as nodeCrypto.SignKeyObjectInput);
+      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    },
+    sha256(data: Uint8Array): Uint8Array {
+      const out = nodeCrypto.createHash('sha256').update(data).digest();
+      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    },
+  };
+}
+
+/** The default node:crypto port. */
+export const nodeCryptoPort: CryptoPort = createNodeCryptoPort();
