@@ -8,6 +8,7 @@
 import { OAuthBearerError } from '../errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle, Random } from '../ports.js';
 import { createAssertion, randomJti } from './assertion.js';
+import { javaTrim } from './java-string.js';
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 export const CLIENT_ASSERTION_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -69,7 +70,7 @@ export interface PrivateKeyJwt {
 export type ClientAuthMethod = ClientAuth | PrivateKeyJwt;
 
 function requireText(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
+  if (typeof value !== 'string' || javaTrim(value) === '') {
     throw new OAuthBearerError('ERR_CLIENT_AUTH', `The ${what} must be a non-blank string; set it in the client configuration`);
   }
   return value;
@@ -105,7 +106,7 @@ export function clientSecretPost(clientId: string, clientSecret: string): Client
  * @throws OAuthBearerError `ERR_CLIENT_AUTH` when the assertion is blank
  */
 export function clientAssertion(assertion: string, clientId?: string): ClientAssertion {
-  const out: ClientAssertion = { method: 'private_key_jwt', clientAssertion: requireText(assertion, 'client assertion').trim() };
+  const out: ClientAssertion = { method: 'private_key_jwt', clientAssertion: javaTrim(requireText(assertion, 'client assertion')) };
   return clientId === undefined || clientId.trim() === '' ? out : { ...out, clientId };
 }
 

@@ -10,6 +10,7 @@ import { encodeForm, formEncode } from '../encoding/form.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
 import { CLIENT_ASSERTION_TYPE_JWT_BEARER, type ClientAuth } from './client-auth.js';
 import { describeUrl } from './urls.js';
+import { javaTrim } from './java-string.js';
 
 /** RFC 6749 §4.4.2. */
 export const GRANT_TYPE_CLIENT_CREDENTIALS = 'client_credentials';
@@ -46,10 +47,10 @@ const STANDARD_PARAMS = new Set([
 ]);
 
 function nonBlank(value: string | undefined, what: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
+  if (typeof value !== 'string' || javaTrim(value) === '') {
     throw new OAuthBearerError('ERR_CLIENT_AUTH', `The ${what} must be a non-blank string; set it in the client configuration`);
   }
-  return value.trim();
+  return javaTrim(value);
 }
 
 /**
@@ -96,14 +97,14 @@ export function tokenRequest(input: TokenRequestInput): TokenRequest {
   }
   const params: Array<[string, string]> = [['grant_type', input.grantType]];
   if (input.grantType === GRANT_TYPE_JWT_BEARER) {
-    if (typeof input.assertion !== 'string' || input.assertion.trim() === '') {
+    if (typeof input.assertion !== 'string' || javaTrim(input.assertion) === '') {
       throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'The jwt-bearer grant needs a non-blank assertion (RFC 7523 §2.1)');
     }
-    params.push(['assertion', input.assertion.trim()]);
+    params.push(['assertion', javaTrim(input.assertion)]);
   } else if (input.grantType !== GRANT_TYPE_CLIENT_CREDENTIALS) {
     throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `Unsupported grant type ${JSON.stringify(String(input.grantType))}; use client_credentials or ${GRANT_TYPE_JWT_BEARER}`);
   }
-  if (input.scope !== undefined && input.scope.trim() !== '') params.push(['scope', input.scope.trim()]);
+  if (input.scope !== undefined && javaTrim(input.scope) !== '') params.push(['scope', javaTrim(input.scope)]);
 
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -119,14 +120,14 @@ export function tokenRequest(input: TokenRequestInput): TokenRequest {
       params.push(['client_id', nonBlank(auth.clientId, 'client id')], ['client_secret', nonBlank(auth.clientSecret, 'client secret')]);
       break;
     case 'private_key_jwt':
-      if (auth.clientId !== undefined && auth.clientId.trim() !== '') params.push(['client_id', auth.clientId.trim()]);
+      if (auth.clientId !== undefined && javaTrim(auth.clientId) !== '') params.push(['client_id', javaTrim(auth.clientId)]);
       params.push(['client_assertion_type', CLIENT_ASSERTION_TYPE_JWT_BEARER], ['client_assertion', nonBlank(auth.clientAssertion, 'client assertion')]);
       break;
     case 'tls_client_auth':
       params.push(['client_id', nonBlank(auth.clientId, 'client id')]);
       break;
     case 'none':
-      if (auth.clientId !== undefined && auth.clientId.trim() !== '') params.push(['client_id', auth.clientId.trim()]);
+      if (auth.clientId !== undefined && javaTrim(auth.clientId) !== '') params.push(['client_id', javaTrim(auth.clientId)]);
       break;
     default:
       throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `Unknown client authentication method ${JSON.stringify(String((auth as { method: unknown }).method))}`);

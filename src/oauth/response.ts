@@ -8,6 +8,7 @@
 import { OAuthBearerError } from '../errors.js';
 import { decodeUtf8 } from '../encoding/utf8.js';
 import { isJsonObject, parseJson } from '../encoding/json.js';
+import { javaTrim } from './java-string.js';
 
 /**
  * Largest token endpoint response read: 1 MiB. Access tokens are kilobytes; anything near this is a misbehaving
@@ -84,7 +85,7 @@ export function tooLarge(size: number | null): OAuthBearerError {
 function firstToken(json: Record<string, unknown>): string | undefined {
   for (const name of ['access_token', 'id_token']) {
     const value = json[name];
-    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    if (typeof value === 'string' && javaTrim(value) !== '') return javaTrim(value);
   }
   return undefined;
 }
@@ -155,28 +156,42 @@ export function processTokenResponse(response: TokenResponseInput, options: { no
 }
 
 /**
- * Reads a response body, stopping after `limit` bytes so an oversized answer costs no more than that.
- * @throws OAuthBearerError `ERR_TOKEN_RESPONSE` (status `invalid_response`) past the limit
+ * Reads a response body, stopping after `limit` bytes so an oversized answer costs no more than that. When
+ * `signal` aborts, the read stops at once (a stalled body cannot hold the caller).
+ * @throws OAuthBearerError `ERR_TOKEN_RESPONSE` (status `invalid_response`) past the limit; `ERR_HTTP` when the
+ * signal aborts or the stream fails
  */
-export async function readBoundedBody(response: Response, limit = MAX_TOKEN_RESPONSE_BYTES): Promise<Uint8Array> {
+export async function readBoundedBody(response: Response, limit = MAX_TOKEN_RESPONSE_BYTES, signal?: AbortSignal): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
+  // Cancelling is not awaited: a tee'd stream's cancel settles only when every branch is cancelled.
   if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
+    response.body?.cancel().catch(() => undefined);
     throw tooLarge(declared);
   }
   if (response.body === null) return new Uint8Array(0);
   const reader = response.body.getReader();
+  let abort: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    abort = () => reject(new OAuthBearerError('ERR_HTTP', 'Reading the token endpoint response was aborted'));
+  });
+  aborted.catch(() => undefined);
+  if (signal?.aborted === true) abort!();
+  signal?.addEventListener('abort', abort!, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(null);
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw tooLarge(null);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    reader.cancel().catch(() => undefined);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', abort!);
   }
   const out = new Uint8Array(size);
   let offset = 0;

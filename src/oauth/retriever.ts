@@ -175,11 +175,11 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
     const disarmBody = arm(readMs, 'reading the response body');
     let body: Uint8Array;
     try {
-      body = await readBoundedBody(response, MAX_TOKEN_RESPONSE_BYTES);
+      body = await readBoundedBody(response, MAX_TOKEN_RESPONSE_BYTES, controller.signal);
     } catch (cause) {
       const error = fail(cause);
       // An oversized body is the server's steady answer; an I/O failure or timeout mid-body is worth a retry.
-      if (!(cause instanceof OAuthBearerError) || timedOut !== null) retryable.add(error);
+      if (!(cause instanceof OAuthBearerError) || cause.code === 'ERR_HTTP' || timedOut !== null) retryable.add(error);
       throw error;
     } finally {
       disarmBody();

@@ -5,6 +5,7 @@
  * @module
  */
 import { OAuthBearerError } from '../errors.js';
+import { javaTrim } from './java-string.js';
 
 /** The name of Kafka's JVM system property holding the allow-list, accepted here as a config key too. */
 export const ALLOWED_URLS_PROPERTY = 'org.apache.kafka.sasl.oauthbearer.allowed.urls';
@@ -25,7 +26,7 @@ export type AllowedUrls = readonly string[] | '*';
  */
 export function parseAllowedUrls(value: string | undefined): AllowedUrls {
   if (value === undefined) return [];
-  const entries = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const entries = value.split(',').map(javaTrim).filter((s) => s !== '');
   return entries.includes('*') ? '*' : entries;
 }
 
@@ -41,7 +42,7 @@ export function parseAllowedUrls(value: string | undefined): AllowedUrls {
  */
 export function checkUrlAllowed(url: string, allowed: AllowedUrls, what = 'URL'): void {
   if (allowed === '*') return;
-  if (allowed.some((entry) => entry.trim() === url)) return;
+  if (allowed.some((entry) => javaTrim(entry) === url)) return;
   throw new OAuthBearerError(
     'ERR_URL_NOT_ALLOWED',
     `The ${what} ${describeUrl(url)} is not in the allowed URLs; add it to ${ALLOWED_URLS_PROPERTY} ` +
