@@ -1,6 +1,9 @@
 /** Conformance operations of src/oauth/ (FORMAT.md `token.request`, `token.response`, `assertion.create`). */
 import { OAuthBearerError } from '../../errors.js';
 import { isJsonObject } from '../../encoding/json.js';
+import type { Jwk, JwsAlgorithm } from '../../ports.js';
+import { webCryptoPort } from '../../jose/webcrypto.js';
+import { createAssertion } from '../../oauth/assertion.js';
 import type { ClientAuth } from '../../oauth/client-auth.js';
 import { tokenRequest, type GrantType } from '../../oauth/request.js';
 import { processTokenResponse } from '../../oauth/response.js';
@@ -57,6 +60,22 @@ export const oauthOps: VectorOps = {
         { nowMs: vectorNumber(input, 'nowMs') },
       );
       return { ...response };
+    },
+  },
+  'assertion.create': {
+    async run(input) {
+      const privateKey = input.privateKey;
+      const claims = input.claims;
+      const header = input.header;
+      if (!isJsonObject(privateKey)) throw new OAuthBearerError('ERR_VECTOR_FORMAT', 'Vector input "privateKey" must be a JWK object');
+      if (!isJsonObject(claims)) throw new OAuthBearerError('ERR_VECTOR_FORMAT', 'Vector input "claims" must be an object');
+      if (header !== undefined && !isJsonObject(header)) throw new OAuthBearerError('ERR_VECTOR_FORMAT', 'Vector input "header" must be an object');
+      const kid = vectorOptionalString(input, 'kid');
+      const made = await createAssertion({
+        privateKey: privateKey as Jwk, alg: vectorString(input, 'alg') as JwsAlgorithm, claims,
+        ...(kid === undefined ? {} : { kid }), ...(header === undefined ? {} : { header }),
+      }, webCryptoPort);
+      return { compact: made.compact, header: made.header, claims: made.claims };
     },
   },
 };
