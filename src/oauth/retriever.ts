@@ -5,7 +5,8 @@
  * @module
  */
 import { OAuthBearerError } from '../errors.js';
-import type { Clock, CryptoPort, HttpPort, Random } from '../ports.js';
+import type { Clock, CryptoPort, HttpPort, Jwk, KeyHandle, Random } from '../ports.js';
+import { createAssertion, layerAssertion, randomJti, type AssertionLayers, type AssertionTemplate } from './assertion.js';
 import { resolveClientAuth, type ClientAuth, type ClientAuthMethod } from './client-auth.js';
 import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, tokenRequest, toFetchRequest, type GrantType } from './request.js';
 import { MAX_TOKEN_RESPONSE_BYTES, processTokenResponse, readBoundedBody, UNRETRYABLE_STATUSES, type TokenResponse } from './response.js';
@@ -204,5 +205,44 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
     } catch (error) {
       throw scrub(error, secrets);
     }
+  };
+}
+
+/** A value that may change between token requests (a file re-read when it changes, say). */
+export interface ValueSource<T> {
+  current(): Promise<T>;
+}
+
+/** Options of {@link layeredAssertionSource}: Kafka's assertion layers with the key and template as sources. */
+export interface LayeredAssertionOptions extends Omit<AssertionLayers, 'template'> {
+  readonly privateKey: ValueSource<Jwk | Uint8Array>;
+  readonly template?: ValueSource<AssertionTemplate>;
+}
+
+/**
+ * An assertion signed for every request from Kafka's layers (KIP-1139 `DefaultAssertionCreator` with a
+ * `LayeredAssertionJwtTemplate`): static config claims, the template file, then `alg`/`typ`/`iat`/`exp`/`nbf`/`jti`.
+ * The imported key is kept until the key source hands out a different value.
+ * @example
+ * ```ts
+ * const source = layeredAssertionSource({ alg: 'RS256', staticClaims: { iss: 'svc', sub: 'svc', aud: url },
+ *   expSeconds: 300, nbfSeconds: 60, includeJti: true, privateKey: { current: async () => pkcs8 } });
+ * ```
+ */
+export function layeredAssertionSource(options: LayeredAssertionOptions): AssertionSource {
+  let cached: { key: Jwk | Uint8Array; handle: KeyHandle } | undefined;
+  return {
+    async assertion(context) {
+      const key = await options.privateKey.current();
+      if (cached?.key !== key) cached = { key, handle: await context.crypto.importPrivateKey(key, options.alg) };
+      const template = options.template === undefined ? undefined : await options.template.current();
+      const layers: AssertionLayers = {
+        alg: options.alg, staticClaims: options.staticClaims, expSeconds: options.expSeconds, nbfSeconds: options.nbfSeconds,
+        includeJti: options.includeJti, ...(template === undefined ? {} : { template }),
+      };
+      const { header, claims } = layerAssertion(layers, context.nowMs, randomJti(context.random));
+      const made = await createAssertion({ privateKey: cached.handle, alg: options.alg, claims, header }, context.crypto);
+      return made.compact;
+    },
   };
 }

@@ -1,0 +1,57 @@
+/**
+ * Node defaults for the token retriever: fetch, the system clock, WebCrypto random bytes, timers for the backoff
+ * sleeps, node:crypto for signing; and a one-call retriever from Kafka's settings (KIP-768, KIP-1139, KIP-1258).
+ * @module
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, webRandom, type HttpPort } from '../ports.js';
+import { parseKafkaTokenConfig, tokenRetrieverConfig } from '../oauth/config.js';
+import { createTokenRetriever, type TokenRetrieverPorts } from '../oauth/retriever.js';
+import type { TokenResponse } from '../oauth/response.js';
+import { checkUrlAllowed } from '../oauth/urls.js';
+import { nodeCryptoPort } from './crypto.js';
+import { nodeFileSources, tokenFileSource } from './files.js';
+import { fetchHttp } from './http.js';
+
+/**
+ * The retriever's ports on Node; pass `http` for mutual TLS (`tlsHttp`) or a custom CA.
+ * @example
+ * ```ts
+ * const retrieve = createTokenRetriever(config, nodeRetrieverPorts({ http: tlsHttp({ cert, key, ca }) }));
+ * ```
+ */
+export function nodeRetrieverPorts(overrides: Partial<TokenRetrieverPorts> = {}): TokenRetrieverPorts {
+  return {
+    http: fetchHttp as HttpPort,
+    clock: systemClock,
+    random: webRandom,
+    sleep: (ms: number) => sleep(ms),
+    crypto: nodeCryptoPort,
+    ...overrides,
+  };
+}
+
+/**
+ * A token retriever from Kafka properties and the login module's JAAS options: client_credentials with a client
+ * secret or a client assertion, the jwt-bearer grant, or a `file:` token, with files re-read when they change.
+ * @throws OAuthBearerError `ERR_CONFIG`, `ERR_URL_NOT_ALLOWED` (at creation); the function throws as
+ * `createTokenRetriever`'s does, or `ERR_FILE` for a `file:` token that never held a JWT
+ * @example
+ * ```ts
+ * const retrieve = kafkaTokenRetriever(props, jaasOptions, { allowedUrls: 'https://idp.example/token' });
+ * const { accessToken } = await retrieve();
+ * ```
+ */
+export function kafkaTokenRetriever(
+  props: ReadonlyMap<string, string>,
+  jaas: ReadonlyMap<string, string> = new Map(),
+  options: { allowedUrls?: string; ports?: Partial<TokenRetrieverPorts> } = {},
+): () => Promise<TokenResponse> {
+  const config = parseKafkaTokenConfig(props, jaas, options.allowedUrls === undefined ? {} : { allowedUrls: options.allowedUrls });
+  if (config.retriever === 'file') {
+    checkUrlAllowed(config.tokenEndpoint, config.allowedUrls, 'token file URL (sasl.oauthbearer.token.endpoint.url)');
+    const file = tokenFileSource(config.tokenFile!);
+    return async () => ({ accessToken: await file.current(), tokenType: null, expiresAtMs: null, scope: null });
+  }
+  return createTokenRetriever(tokenRetrieverConfig(config, nodeFileSources), nodeRetrieverPorts(options.ports));
+}
