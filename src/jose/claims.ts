@@ -1,0 +1,237 @@
+/**
+ * JWT claims (RFC 7519 §4.1) as Apache Kafka's KIP-768 validators check them.
+ *
+ * Broker (`ValidatorAccessTokenValidator`, 4.1+ `BrokerJwtValidator`): jose4j's `JwtConsumer` with
+ * `setRequireExpirationTime`, `setRequireIssuedAt`, `setAllowedClockSkewInSeconds`, the expected audience and
+ * issuer when configured, and its default validators (`AudValidator`, `IssValidator`, `NumericDateValidator`,
+ * `SubValidator`, `JtiValidator`); then Kafka's `ClaimValidationUtils` on scope, exp, the sub claim and iat.
+ * Client (`LoginAccessTokenValidator`, 4.1+ `ClientJwtValidator`): no signature, iat optional, exp truncated.
+ * @module
+ */
+import { OAuthBearerError, type ErrorCode } from '../errors.js';
+import { decodeBase64url } from '../encoding/base64.js';
+import { parseJsonObject } from '../encoding/json.js';
+import { decodeUtf8 } from '../encoding/utf8.js';
+import type { BearerToken } from '../token.js';
+import { MAX_TOKEN_LENGTH } from './jws.js';
+
+/** Kafka's `sasl.oauthbearer.clock.skew.seconds` default. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 30;
+/** Kafka's `sasl.oauthbearer.sub.claim.name` default. */
+export const DEFAULT_SUB_CLAIM_NAME = 'sub';
+/** Kafka's `sasl.oauthbearer.scope.claim.name` default. */
+export const DEFAULT_SCOPE_CLAIM_NAME = 'scope';
+
+/** The claim rules of Kafka's broker (`sasl.oauthbearer.*` settings). */
+export interface ClaimsOptions {
+  /** `sasl.oauthbearer.expected.audience`: when non-empty, `aud` is required and must hold one of these. */
+  readonly audience?: readonly string[];
+  /** `sasl.oauthbearer.expected.issuer`: when set, `iss` is required and must equal it exactly. */
+  readonly issuer?: string;
+  /** `sasl.oauthbearer.sub.claim.name`, default `sub`. */
+  readonly subClaimName?: string;
+  /** `sasl.oauthbearer.scope.claim.name`, default `scope`. */
+  readonly scopeClaimName?: string;
+  /** `sasl.oauthbearer.clock.skew.seconds`, default 30. */
+  readonly clockSkewSeconds?: number;
+}
+
+/** What the broker keeps of a valid token, plus the times a cache needs. */
+export interface ClaimsFacts {
+  readonly principal: string;
+  readonly scope: readonly string[];
+  readonly lifetimeMs: number;
+  readonly startTimeMs: number | null;
+  /** `exp` in whole seconds (jose4j NumericDate). */
+  readonly expSeconds: number;
+  /** `nbf` in whole seconds, or null. */
+  readonly nbfSeconds: number | null;
+  /** `cnf.x5t#S256` (RFC 8705 §3.1), or null when the token is not certificate-bound. */
+  readonly certificateThumbprint: string | null;
+}
+
+function fail(code: ErrorCode, message: string): never {
+  throw new OAuthBearerError(code, message, { status: 'invalid_token' });
+}
+
+// jose4j `JwtClaims.getNumericDateClaimValue`: a Number's `longValue()`, an integer beyond a Java long refused.
+const LONG_LIMIT = 2 ** 63;
+
+/** A NumericDate claim in whole seconds (truncated, as Java's `Number.longValue()`), or null when absent. */
+function numericDate(claims: Record<string, unknown>, name: string): number | null {
+  const value = claims[name];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (Number.isInteger(value) && Math.abs(value) >= LONG_LIMIT)) {
+    fail('ERR_JWT_CLAIM', `The "${name}" claim must be a NumericDate, a number of seconds (RFC 7519 §2)`);
+  }
+  return Math.trunc(value) + 0;
+}
+
+function optionalString(claims: Record<string, unknown>, name: string): string | null {
+  const value = claims[name];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') fail('ERR_JWT_CLAIM', `The "${name}" claim must be a string (RFC 7519 §4.1)`);
+  return value;
+}
+
+/** Kafka `ClaimValidationUtils.validateString`: non-null, trimmed, non-empty. */
+function kafkaString(name: string, value: unknown, code: ErrorCode): string {
+  if (value === undefined || value === null) fail(code, `The "${name}" claim value must be non-null`);
+  if (typeof value !== 'string') fail(code, `The "${name}" claim must be a string`);
+  const trimmed = value.trim();
+  if (trimmed.length === 0) fail(code, `The "${name}" claim value must not be empty or blank`);
+  return trimmed;
+}
+
+/**
+ * Kafka's scope rule (`ClaimValidationUtils.validateScopes`): a string is ONE scope (not split on spaces), an
+ * array gives its items, anything else gives no scope; each item trimmed and non-blank, duplicates refused.
+ */
+export function kafkaScope(claims: Record<string, unknown>, name: string): string[] {
+  const raw = claims[name];
+  const items: unknown[] = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : [];
+  const out: string[] = [];
+  for (const item of items) {
+    // A non-string item is a ClassCastException in Kafka, which fails the authentication too.
+    const scope = kafkaString(name, item, 'ERR_JWT_SCOPE');
+    if (out.includes(scope)) fail('ERR_JWT_SCOPE', `The "${name}" claim must not contain duplicates; ${JSON.stringify(scope.slice(0, 64))} is already present`);
+    out.push(scope);
+  }
+  return out;
+}
+
+function audience(claims: Record<string, unknown>): string[] | null {
+  const aud = claims.aud;
+  if (aud === undefined || aud === null) return null;
+  if (typeof aud === 'string') return [aud];
+  if (Array.isArray(aud) && aud.every((a) => typeof a === 'string')) return aud as string[];
+  return fail('ERR_JWT_CLAIM', 'The "aud" claim must be a string or an array of strings (RFC 7519 §4.1.3)');
+}
+
+/**
+ * Checks a JWT claims set as Kafka's broker does and returns the token's facts.
+ * @throws OAuthBearerError with status `invalid_token`: `ERR_JWT_AUDIENCE`, `ERR_JWT_ISSUER`, `ERR_JWT_EXPIRED`,
+ * `ERR_JWT_NOT_YET_VALID`, `ERR_JWT_CLAIM`, `ERR_JWT_SCOPE`
+ * @example
+ * ```ts
+ * const facts = checkBrokerClaims(claims, { audience: ['kafka'], issuer: 'https://idp' }, Date.now());
+ * ```
+ */
+export function checkBrokerClaims(claims: Record<string, unknown>, options: ClaimsOptions, nowMs: number): ClaimsFacts {
+  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  const subClaimName = options.subClaimName ?? DEFAULT_SUB_CLAIM_NAME;
+  const scopeClaimName = options.scopeClaimName ?? DEFAULT_SCOPE_CLAIM_NAME;
+  const expected = options.audience ?? [];
+
+  // jose4j AudValidator: with no expected audience a token carrying aud is refused (no setSkipDefaultAudienceValidation).
+  const aud = audience(claims);
+  if (aud === null) {
+    if (expected.length > 0) fail('ERR_JWT_AUDIENCE', 'The token has no "aud" claim; sasl.oauthbearer.expected.audience requires one');
+  } else if (!aud.some((a) => expected.includes(a))) {
+    fail('ERR_JWT_AUDIENCE', expected.length === 0
+      ? 'The token has an "aud" claim but no expected audience is configured; set sasl.oauthbearer.expected.audience (jose4j AudValidator)'
+      : 'The token\'s "aud" claim holds none of the expected audiences (sasl.oauthbearer.expected.audience)');
+  }
+  // jose4j IssValidator: type-checked always, compared exactly when configured.
+  const iss = optionalString(claims, 'iss');
+  if (options.issuer !== undefined) {
+    if (iss === null) fail('ERR_JWT_ISSUER', 'The token has no "iss" claim; sasl.oauthbearer.expected.issuer requires one');
+    if (iss !== options.issuer) fail('ERR_JWT_ISSUER', 'The token\'s "iss" claim is not the expected issuer (sasl.oauthbearer.expected.issuer)');
+  }
+  // jose4j NumericDateValidator with requireExp and requireIat; times in whole seconds.
+  const exp = numericDate(claims, 'exp');
+  const iat = numericDate(claims, 'iat');
+  const nbf = numericDate(claims, 'nbf');
+  if (exp === null) fail('ERR_JWT_CLAIM', 'The token has no "exp" claim; Kafka requires one (RFC 7519 §4.1.4)');
+  if (iat === null) fail('ERR_JWT_CLAIM', 'The token has no "iat" claim; Kafka\'s broker requires one (RFC 7519 §4.1.6)');
+  const nowSeconds = Math.floor(nowMs / 1000);
+  if (nowSeconds - skew >= exp) fail('ERR_JWT_EXPIRED', `The token expired at ${exp} (now ${nowSeconds}, clock skew ${skew} s)`);
+  if (exp < iat) fail('ERR_JWT_CLAIM', 'The token\'s "exp" is before its "iat"');
+  if (nbf !== null && exp < nbf) fail('ERR_JWT_CLAIM', 'The token\'s "exp" is before its "nbf"');
+  if (nbf !== null && nowSeconds + skew < nbf) fail('ERR_JWT_NOT_YET_VALID', `The token is not valid before ${nbf} (now ${nowSeconds}, clock skew ${skew} s)`);
+  // jose4j SubValidator and JwtValidator: type checks of the registered claims.
+  optionalString(claims, 'sub');
+  optionalString(claims, 'jti');
+  // Kafka ClaimValidationUtils, in ValidatorAccessTokenValidator's order.
+  const scope = kafkaScope(claims, scopeClaimName);
+  if (exp < 0) fail('ERR_JWT_CLAIM', 'The "exp" claim must not be negative');
+  const principal = kafkaString(subClaimName, claims[subClaimName], 'ERR_JWT_CLAIM');
+  if (iat < 0) fail('ERR_JWT_CLAIM', 'The "iat" claim must not be negative');
+  return {
+    principal, scope, lifetimeMs: exp * 1000, startTimeMs: iat * 1000, expSeconds: exp, nbfSeconds: nbf,
+    certificateThumbprint: certificateThumbprint(claims),
+  };
+}
+
+/** `cnf.x5t#S256` (RFC 8705 §3.1), or null. */
+function certificateThumbprint(claims: Record<string, unknown>): string | null {
+  const cnf = claims.cnf;
+  if (cnf === undefined || cnf === null) return null;
+  if (typeof cnf !== 'object' || Array.isArray(cnf)) fail('ERR_JWT_CLAIM', 'The "cnf" claim must be a JSON object (RFC 7800 §3.1)');
+  const x5t = (cnf as Record<string, unknown>)['x5t#S256'];
+  if (x5t === undefined) return null;
+  if (typeof x5t !== 'string') fail('ERR_JWT_CLAIM', 'The "cnf" member "x5t#S256" must be a string (RFC 8705 §3.1)');
+  return x5t;
+}
+
+/**
+ * RFC 8705 §3: a certificate-bound token is accepted only on a connection whose client certificate has that
+ * thumbprint. `thumbprint` undefined means the transport does not say: then the binding is not checked, as Kafka
+ * (which ignores `cnf`) does.
+ * @throws OAuthBearerError `ERR_CNF_MISMATCH` with status `invalid_token`
+ */
+export function checkCertificateBinding(bound: string | null, thumbprint: string | null | undefined): void {
+  if (bound === null || thumbprint === undefined) return;
+  if (thumbprint === null) fail('ERR_CNF_MISMATCH', 'The token is bound to a client certificate (cnf x5t#S256) but the connection presented none (RFC 8705 §3)');
+  if (bound !== thumbprint) fail('ERR_CNF_MISMATCH', 'The token is bound to a different client certificate than this connection\'s (RFC 8705 §3)');
+}
+
+/** Options of {@link validateClientJwt}. */
+export interface ClientJwtOptions {
+  readonly subClaimName?: string;
+  readonly scopeClaimName?: string;
+}
+
+/**
+ * Kafka's client-side check of a token it received (`LoginAccessTokenValidator`, 4.1+ `ClientJwtValidator`): three
+ * non-blank parts, the payload decoded (base64url, padding tolerated as Java's URL decoder does), NO signature check,
+ * `exp` required and truncated (`longValue() * 1000`), the sub claim required, `iat` optional, scope as on the
+ * broker. Not checked against the current time.
+ * @throws OAuthBearerError with status `invalid_token`: `ERR_JWS_FORMAT`, `ERR_JWT_CLAIM`, `ERR_JWT_SCOPE`
+ * @example
+ * ```ts
+ * const token = validateClientJwt(accessToken, { subClaimName: 'sub' });
+ * ```
+ */
+export function validateClientJwt(token: string, options: ClientJwtOptions = {}): BearerToken {
+  const value = token.trim();
+  if (value.length > MAX_TOKEN_LENGTH) {
+    throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The token is ${value.length} characters; the limit is ${MAX_TOKEN_LENGTH}`, { status: 'invalid_token' });
+  }
+  const parts = value.split('.');
+  if (value.length === 0 || parts.length !== 3 || parts.some((p) => p.trim().length === 0)) {
+    fail('ERR_JWS_FORMAT', 'The token must have three non-blank sections (header, payload, and signature)');
+  }
+  let claims: Record<string, unknown>;
+  try {
+    claims = parseJsonObject(decodeUtf8(decodeBase64url(parts[1]!.trim(), { padding: 'allow', canonical: false, what: 'JWT payload' }), 'JWT payload'), { what: 'JWT payload' });
+  } catch (cause) {
+    throw new OAuthBearerError('ERR_JWT_CLAIM', 'The JWT payload is not base64url JSON (RFC 7519 §7.2)', { status: 'invalid_token', cause });
+  }
+  const scope = kafkaScope(claims, options.scopeClaimName ?? DEFAULT_SCOPE_CLAIM_NAME);
+  const expRaw = claims.exp;
+  if (expRaw === undefined || expRaw === null) fail('ERR_JWT_CLAIM', 'The "exp" claim value must be non-null');
+  if (typeof expRaw !== 'number' || !Number.isFinite(expRaw)) fail('ERR_JWT_CLAIM', 'The "exp" claim must be a number');
+  const lifetimeMs = Math.trunc(expRaw) * 1000;
+  if (lifetimeMs < 0) fail('ERR_JWT_CLAIM', 'The "exp" claim must not be negative');
+  const subClaimName = options.subClaimName ?? DEFAULT_SUB_CLAIM_NAME;
+  const principal = kafkaString(subClaimName, claims[subClaimName], 'ERR_JWT_CLAIM');
+  const iatRaw = claims.iat;
+  let startTimeMs: number | null = null;
+  if (iatRaw !== undefined && iatRaw !== null) {
+    if (typeof iatRaw !== 'number' || !Number.isFinite(iatRaw)) fail('ERR_JWT_CLAIM', 'The "iat" claim must be a number');
+    startTimeMs = Math.trunc(iatRaw) * 1000;
+    if (startTimeMs < 0) fail('ERR_JWT_CLAIM', 'The "iat" claim must not be negative');
+  }
+  return { value, principal, scope, lifetimeMs: lifetimeMs + 0, startTimeMs: startTimeMs === null ? null : startTimeMs + 0 };
+}

@@ -1,0 +1,244 @@
+/**
+ * JWS Compact Serialization (RFC 7515 §7.1) parsing and verification (§5.2), with the header rules of RFC 8725:
+ * an allow-listed `alg` and never `none` (§3.1), keys that must fit the algorithm (§3.1, no RS/HS confusion),
+ * `crit` refused unless understood (RFC 7515 §4.1.11; we understand none), unencoded payloads (`b64`, RFC 7797)
+ * refused, strict base64url (RFC 7515 §2), bounded sizes, and duplicate member names refused (RFC 7515 §5.2 allows
+ * this choice; jose4j, which Kafka's broker uses, makes it too).
+ * @module
+ */
+import { OAuthBearerError } from '../errors.js';
+import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle } from '../ports.js';
+import { decodeBase64url } from '../encoding/base64.js';
+import { decodeUtf8, encodeUtf8 } from '../encoding/utf8.js';
+import { isJsonObject } from '../encoding/json.js';
+import { DEFAULT_ALGORITHMS, isJwsAlgorithm } from './algorithms.js';
+import { checkJwkForAlgorithm, selectKeys } from './jwk.js';
+
+/**
+ * Largest compact JWS accepted: 16 KiB. Access tokens are typically under 2 KiB; Kafka's broker caps a whole SASL
+ * frame at 512 KiB (`sasl.server.max.receive.size`), and a JWS this size still verifies in microseconds.
+ */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+
+/** Largest encoded protected header: 4 KiB. A JOSE header holds `alg`, `kid`, `typ` and little else. */
+export const MAX_HEADER_LENGTH = 4 * 1024;
+
+/** Largest `kid` we look up: 1000 characters, Kafka's `RefreshingHttpsJwksVerificationKeyResolver` bound. */
+export const MAX_KID_LENGTH = 1000;
+
+/** A parsed compact JWS whose header passed the RFC 8725 checks; the signature is not yet verified. */
+export interface DecodedJws {
+  /** The protected header (RFC 7515 §4). */
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly alg: JwsAlgorithm;
+  readonly kid: string | undefined;
+  /** The payload's bytes (RFC 7515 §7.1, second part). */
+  readonly payload: Uint8Array;
+  /** ASCII(BASE64URL(header) || '.' || BASE64URL(payload)) (RFC 7515 §5.2 step 8). */
+  readonly signingInput: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+function bad(code: 'ERR_JWS_FORMAT' | 'ERR_JWS_HEADER' | 'ERR_JWS_ALG' | 'ERR_JWS_CRIT', message: string, cause?: unknown): never {
+  throw new OAuthBearerError(code, message, cause === undefined ? {} : { cause });
+}
+
+function segment(text: string, what: string): Uint8Array {
+  try {
+    return decodeBase64url(text, { what });
+  } catch (cause) {
+    return bad('ERR_JWS_FORMAT', `The JWS ${what} is not unpadded base64url (RFC 7515 §2, §7.1)`, cause);
+  }
+}
+
+/**
+ * The first member name that occurs twice in one object of valid JSON `text`, or null. Runs after JSON.parse
+ * accepted the text, so only strings and structure need tracking.
+ */
+export function duplicateMemberName(text: string): string | null {
+  const stack: Array<Set<string> | null> = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i;
+      let escaped = false;
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c) {
+          escaped = true;
+          i++;
+        } else if (s === 0x22) {
+          break;
+        }
+      }
+      if (expectKey) {
+        const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+        const names = stack[stack.length - 1]!;
+        if (names.has(key)) return key;
+        names.add(key);
+        expectKey = false;
+      }
+    } else if (c === 0x7b) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b) {
+      stack.push(null);
+    } else if (c === 0x7d || c === 0x5d) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c) {
+      expectKey = stack[stack.length - 1] != null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Parses JOSE JSON (a header or JWT claims set): UTF-8, a JSON object, no duplicate member names.
+ * @throws OAuthBearerError `code` naming what was wrong
+ */
+export function parseJoseObject(bytes: Uint8Array, what: string, code: 'ERR_JWS_HEADER' | 'ERR_JWT_CLAIM'): Record<string, unknown> {
+  let text: string;
+  let value: unknown;
+  try {
+    text = decodeUtf8(bytes, what);
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new OAuthBearerError(code, `The ${what} is not UTF-8 JSON (RFC 7515 §5.2, RFC 7519 §7.2)`, { cause });
+  }
+  if (!isJsonObject(value)) throw new OAuthBearerError(code, `The ${what} must be a JSON object (RFC 7515 §4, RFC 7519 §7.2)`);
+  const dup = duplicateMemberName(text);
+  if (dup !== null) {
+    throw new OAuthBearerError(code, `The ${what} names member ${JSON.stringify(dup.slice(0, 64))} twice; duplicates are refused (RFC 7515 §5.2)`);
+  }
+  return value;
+}
+
+/**
+ * Parses a compact JWS and checks its header (RFC 7515 §5.2 steps 1-5, RFC 8725 §3.1). Does not verify the
+ * signature.
+ * @throws OAuthBearerError `ERR_INPUT_TOO_LARGE`, `ERR_JWS_FORMAT` (not three base64url parts), `ERR_JWS_HEADER`,
+ * `ERR_JWS_ALG` (`none`, or not allowed), `ERR_JWS_CRIT`
+ * @example
+ * ```ts
+ * const { alg, kid, payload } = decodeJws(token, ['ES256']);
+ * ```
+ */
+export function decodeJws(token: string, algorithms: readonly JwsAlgorithm[] = DEFAULT_ALGORITHMS): DecodedJws {
+  if (typeof token !== 'string') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'The token must be a string');
+  if (token.length > MAX_TOKEN_LENGTH) {
+    throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The JWS is ${token.length} characters; the limit is ${MAX_TOKEN_LENGTH} (MAX_TOKEN_LENGTH)`);
+  }
+  const dot1 = token.indexOf('.');
+  const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+  if (dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) {
+    bad('ERR_JWS_FORMAT', 'The token is not a compact JWS: it must have exactly three base64url parts separated by "." (RFC 7515 §7.1)');
+  }
+  if (dot1 > MAX_HEADER_LENGTH) {
+    throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The JWS header is ${dot1} characters; the limit is ${MAX_HEADER_LENGTH} (MAX_HEADER_LENGTH)`);
+  }
+  if (dot1 === 0) bad('ERR_JWS_FORMAT', 'The JWS has an empty header part (RFC 7515 §7.1)');
+  const header = parseJoseObject(segment(token.slice(0, dot1), 'header'), 'JWS header', 'ERR_JWS_HEADER');
+  const alg = header.alg;
+  if (typeof alg !== 'string') bad('ERR_JWS_HEADER', 'The JWS header has no "alg" string (RFC 7515 §4.1.1)');
+  if (alg === 'none') bad('ERR_JWS_ALG', 'The JWS is unsecured (alg "none"); signed tokens are required (RFC 8725 §3.1)');
+  if (!isJwsAlgorithm(alg) || !algorithms.includes(alg)) {
+    bad('ERR_JWS_ALG', `The JWS alg ${JSON.stringify(alg.slice(0, 32))} is not allowed; allowed: ${algorithms.join(', ')} (RFC 8725 §3.1)`);
+  }
+  if (header.crit !== undefined) {
+    // RFC 7515 §4.1.11: a recipient MUST reject a JWS whose crit names an extension it does not understand.
+    bad('ERR_JWS_CRIT', 'The JWS header has "crit"; no critical header extension is understood here (RFC 7515 §4.1.11)');
+  }
+  if (header.b64 !== undefined) bad('ERR_JWS_HEADER', 'The JWS header has "b64"; unencoded payloads (RFC 7797) are not accepted');
+  const kid = header.kid;
+  if (kid !== undefined && typeof kid !== 'string') bad('ERR_JWS_HEADER', 'The JWS header "kid" must be a string (RFC 7515 §4.1.4)');
+  if (dot2 === token.length - 1) bad('ERR_JWS_FORMAT', 'The JWS has an empty signature part; it must be signed (RFC 7515 §7.1, RFC 8725 §3.1)');
+  const payload = segment(token.slice(dot1 + 1, dot2), 'payload');
+  const signature = segment(token.slice(dot2 + 1), 'signature');
+  return { header, alg, kid, payload, signingInput: encodeUtf8(token.slice(0, dot2)), signature };
+}
+
+/**
+ * Checks the signature against each candidate key in turn; true when one verifies. Synchronous when the port is.
+ * Candidates must already fit `alg` (see {@link selectKeys}).
+ */
+export function verifyWithKeys(jws: DecodedJws, candidates: readonly Jwk[], crypto: CryptoPort): Jwk | null | Promise<Jwk | null> {
+  for (let i = 0; i < candidates.length; i++) {
+    const jwk = candidates[i]!;
+    const handle = crypto.importPublicJwk(jwk, jws.alg);
+    if (handle instanceof Promise) return verifyRest(jws, candidates, i, handle, crypto);
+    const ok = crypto.verify(handle, jws.signature, jws.signingInput);
+    if (ok instanceof Promise) return verifyRest(jws, candidates, i, handle, crypto, ok);
+    if (ok) return jwk;
+  }
+  return null;
+}
+
+async function verifyRest(
+  jws: DecodedJws, candidates: readonly Jwk[], from: number, first: KeyHandle | Promise<KeyHandle>, crypto: CryptoPort,
+  firstVerdict?: Promise<boolean>,
+): Promise<Jwk | null> {
+  for (let i = from; i < candidates.length; i++) {
+    const jwk = candidates[i]!;
+    const handle = i === from ? await first : await crypto.importPublicJwk(jwk, jws.alg);
+    const ok = i === from && firstVerdict !== undefined ? await firstVerdict : await crypto.verify(handle, jws.signature, jws.signingInput);
+    if (ok) return jwk;
+  }
+  return null;
+}
+
+/** Options of {@link verifyJws}. */
+export interface VerifyJwsOptions {
+  readonly crypto: CryptoPort;
+  /** The allow-list; default {@link DEFAULT_ALGORITHMS}. */
+  readonly algorithms?: readonly JwsAlgorithm[];
+}
+
+/** A verified JWS: its header, payload and the key that verified it. */
+export interface VerifiedJws extends DecodedJws {
+  readonly key: Jwk;
+}
+
+/**
+ * Parses and verifies a compact JWS against a set of public keys (RFC 7515 §5.2): keys are chosen by `kid` and by
+ * fitting `alg` (RFC 8725 §3.1), so an HMAC `alg` or a key of the wrong type never verifies.
+ * @throws OAuthBearerError the codes of {@link decodeJws}, `ERR_JWKS_NO_KEY` when no key fits, `ERR_JWS_SIGNATURE`
+ * when none verifies
+ * @example
+ * ```ts
+ * const { payload } = await verifyJws(token, jwks.keys, { crypto: webCryptoPort });
+ * ```
+ */
+export async function verifyJws(token: string, keys: readonly Jwk[], options: VerifyJwsOptions): Promise<VerifiedJws> {
+  const jws = decodeJws(token, options.algorithms ?? DEFAULT_ALGORITHMS);
+  const candidates = selectKeys(keys, jws.alg, jws.kid);
+  if (candidates.length === 0) throw noKey(jws);
+  const key = await verifyWithKeys(jws, candidates, options.crypto);
+  if (key === null) throw new OAuthBearerError('ERR_JWS_SIGNATURE', `The JWS signature does not verify with any ${jws.alg} key${jws.kid === undefined ? '' : ` with kid ${JSON.stringify(jws.kid.slice(0, 64))}`} (RFC 7515 §5.2 step 8)`);
+  return { ...jws, key };
+}
+
+/** The error for a JWS no key fits. */
+export function noKey(jws: Pick<DecodedJws, 'alg' | 'kid'>): OAuthBearerError {
+  const kid = jws.kid === undefined ? 'no kid' : `kid ${JSON.stringify(jws.kid.slice(0, 64))}`;
+  return new OAuthBearerError('ERR_JWKS_NO_KEY', `No key in the JWKS fits ${jws.alg} with ${kid} (RFC 7515 §4.1.4, RFC 8725 §3.1)`);
+}
+
+/**
+ * Verifies one signature with one public JWK (RFC 7515 §5.2 step 8; RFC 7518 §3; RFC 8037 §3.1).
+ * @throws OAuthBearerError `ERR_JWK` when the key does not fit `alg`, `ERR_JWS_ALG` for an unknown or `none` alg,
+ * `ERR_JWS_SIGNATURE` when the signature does not verify
+ * @example
+ * ```ts
+ * await verifySignature(jwk, 'ES256', encodeUtf8(`${h}.${p}`), decodeBase64url(s), webCryptoPort);
+ * ```
+ */
+export async function verifySignature(jwk: Jwk, alg: string, signingInput: Uint8Array, signature: Uint8Array, crypto: CryptoPort): Promise<void> {
+  if (!isJwsAlgorithm(alg)) bad('ERR_JWS_ALG', `The algorithm ${JSON.stringify(String(alg).slice(0, 32))} is not supported; never "none" or HMAC with a public key (RFC 8725 §3.1)`);
+  checkJwkForAlgorithm(jwk, alg, 'verify');
+  const handle = await crypto.importPublicJwk(jwk, alg);
+  if (!(await crypto.verify(handle, signature, signingInput))) {
+    throw new OAuthBearerError('ERR_JWS_SIGNATURE', `The ${alg} signature does not verify (RFC 7515 §5.2 step 8)`);
+  }
+}

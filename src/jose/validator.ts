@@ -1,0 +1,128 @@
+/**
+ * The broker's signed-token validator (Kafka KIP-768 `OAuthBearerValidatorCallbackHandler` with jose4j; RFC 7519,
+ * RFC 8725, RFC 8705 §3): JWS verification with a key source, Kafka's claim rules, certificate binding, and a
+ * bounded cache of verified tokens, since a broker sees one client's token on many connections.
+ * @module
+ */
+import { OAuthBearerError } from '../errors.js';
+import type { CryptoPort, Jwk, JwsAlgorithm } from '../ports.js';
+import type { BearerToken, TokenValidator, ValidationContext } from '../token.js';
+import { DEFAULT_ALGORITHMS, isJwsAlgorithm } from './algorithms.js';
+import { checkBrokerClaims, checkCertificateBinding, DEFAULT_CLOCK_SKEW_SECONDS, type ClaimsOptions } from './claims.js';
+import type { Jwks } from './jwk.js';
+import { staticKeySource, type KeySource } from './jwks.js';
+import { decodeJws, noKey, parseJoseObject, verifyWithKeys, type DecodedJws } from './jws.js';
+
+/** Default bound on cached verified tokens. */
+export const DEFAULT_TOKEN_CACHE_ENTRIES = 4096;
+
+/** Tokens longer than this are verified every time, never cached: 4096 characters bounds the cache near 16 MiB. */
+export const MAX_CACHED_TOKEN_LENGTH = 4096;
+
+/** Options of {@link createJwtValidator}: Kafka's `sasl.oauthbearer.*` validation settings plus ports. */
+export interface JwtValidatorOptions extends ClaimsOptions {
+  /** The verification keys: a {@link KeySource} (remote or file JWKS) or a JWKS value. */
+  readonly keys: KeySource | Jwks;
+  readonly crypto: CryptoPort;
+  /** The JWS `alg` allow-list; default {@link DEFAULT_ALGORITHMS}. Never `none` or HS*. */
+  readonly algorithms?: readonly JwsAlgorithm[];
+  /** Most verified tokens kept; 0 turns the cache off. Default {@link DEFAULT_TOKEN_CACHE_ENTRIES}. */
+  readonly cacheEntries?: number;
+}
+
+interface CacheEntry {
+  readonly token: BearerToken;
+  readonly key: Jwk;
+  readonly expSeconds: number;
+  readonly nbfSeconds: number | null;
+  readonly boundThumbprint: string | null;
+}
+
+function invalid(error: unknown): OAuthBearerError {
+  if (error instanceof OAuthBearerError) {
+    if (error.status === 'invalid_token') return error;
+    return new OAuthBearerError(error.code, error.message, { status: 'invalid_token', cause: error.cause });
+  }
+  return new OAuthBearerError('ERR_CRYPTO', 'The token could not be verified', { status: 'invalid_token', cause: error });
+}
+
+function isKeySource(keys: KeySource | Jwks): keys is KeySource {
+  return typeof (keys as KeySource).keysFor === 'function';
+}
+
+/**
+ * Creates the broker's token validator: verifies the JWS with the key source (RFC 7515 §5.2, RFC 8725 §3.1), then
+ * applies Kafka's broker rules (exp and iat required, nbf, clock skew, aud refused when no audience is configured
+ * and required when one is, exact issuer, scope string or list with no duplicates, the sub claim) and RFC 8705
+ * certificate binding. The result is synchronous when the key source and crypto port are (the node:crypto port)
+ * and on cache hits.
+ * @throws OAuthBearerError `ERR_USAGE_ARGUMENT` for bad options; the validator throws only errors with status
+ * `invalid_token` (codes `ERR_JWS_*`, `ERR_JWKS*`, `ERR_JWT_*`, `ERR_CNF_MISMATCH`, `ERR_INPUT_TOO_LARGE`)
+ * @example
+ * ```ts
+ * const validator = createJwtValidator({ keys: createRemoteJwks({ url, http, clock, sleep }), crypto: webCryptoPort,
+ *   audience: ['kafka'], issuer: 'https://idp.example' });
+ * const token = await validator(compact, { nowMs: Date.now() });
+ * ```
+ */
+export function createJwtValidator(options: JwtValidatorOptions): TokenValidator {
+  const source = isKeySource(options.keys) ? options.keys : staticKeySource(options.keys);
+  const { crypto } = options;
+  const algorithms = options.algorithms ?? DEFAULT_ALGORITHMS;
+  if (!Array.isArray(algorithms) || !algorithms.every(isJwsAlgorithm) || algorithms.length === 0) {
+    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `algorithms must be a non-empty list of ${DEFAULT_ALGORITHMS.join(', ')}`);
+  }
+  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  if (!Number.isInteger(skew) || skew < 0) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'clockSkewSeconds must be a non-negative integer');
+  const claimsOptions: ClaimsOptions = { ...options, clockSkewSeconds: skew };
+  const maxEntries = options.cacheEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES;
+  const cache = new Map<string, CacheEntry>();
+
+  function finish(jws: DecodedJws, token: string, key: Jwk | null, context: ValidationContext): BearerToken {
+    if (key === null) {
+      throw new OAuthBearerError('ERR_JWS_SIGNATURE', `The token's ${jws.alg} signature does not verify (RFC 7515 §5.2)`, { status: 'invalid_token' });
+    }
+    const claims = parseJoseObject(jws.payload, 'JWT claims set', 'ERR_JWT_CLAIM');
+    const facts = checkBrokerClaims(claims, claimsOptions, context.nowMs);
+    checkCertificateBinding(facts.certificateThumbprint, context.certificateThumbprint);
+    const result: BearerToken = Object.freeze({
+      value: token, principal: facts.principal, scope: Object.freeze(facts.scope),
+      lifetimeMs: facts.lifetimeMs, startTimeMs: facts.startTimeMs,
+    });
+    if (maxEntries > 0 && token.length <= MAX_CACHED_TOKEN_LENGTH) {
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+      cache.set(token, { token: result, key, expSeconds: facts.expSeconds, nbfSeconds: facts.nbfSeconds, boundThumbprint: facts.certificateThumbprint });
+    }
+    return result;
+  }
+
+  function withKeys(jws: DecodedJws, token: string, keys: readonly Jwk[], context: ValidationContext): BearerToken | Promise<BearerToken> {
+    if (keys.length === 0) throw noKey(jws);
+    const key = verifyWithKeys(jws, keys, crypto);
+    if (key instanceof Promise) return key.then((k) => finish(jws, token, k, context)).catch((e: unknown) => Promise.reject(invalid(e)));
+    return finish(jws, token, key, context);
+  }
+
+  return function validateJwt(token: string, context: ValidationContext): BearerToken | Promise<BearerToken> {
+    try {
+      const hit = cache.get(token);
+      if (hit !== undefined) {
+        const nowSeconds = Math.floor(context.nowMs / 1000);
+        // Evicted at exp (with the skew, as the check itself), and when its key has left the key set.
+        if (nowSeconds - skew < hit.expSeconds && (hit.nbfSeconds === null || nowSeconds + skew >= hit.nbfSeconds) && source.hasKey(hit.key)) {
+          checkCertificateBinding(hit.boundThumbprint, context.certificateThumbprint);
+          return hit.token;
+        }
+        cache.delete(token);
+      }
+      const jws = decodeJws(token, algorithms);
+      const keys = source.keysFor(jws.alg, jws.kid, context.nowMs);
+      if (keys instanceof Promise) {
+        return keys.then((k) => withKeys(jws, token, k, context)).catch((e: unknown) => Promise.reject(invalid(e)));
+      }
+      return withKeys(jws, token, keys, context);
+    } catch (error) {
+      throw invalid(error);
+    }
+  };
+}
