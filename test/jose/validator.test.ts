@@ -1,0 +1,178 @@
+// The broker validator beyond the vectors: synchronous results on the node:crypto port, the verified-token cache
+// (hit, eviction at exp, eviction when the key leaves the key set, bound size, binding still checked), and the
+// rule that every failure is an OAuthBearerError with status invalid_token (a fast-check property over arbitrary
+// input, and over mutations of a valid token).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OAuthBearerError } from '../../src/errors.js';
+import type { Jwk, JwsAlgorithm } from '../../src/ports.js';
+import type { BearerToken } from '../../src/token.js';
+import { createJwtValidator } from '../../src/jose/validator.js';
+import { validateClientJwt } from '../../src/jose/claims.js';
+import { duplicateMemberName } from '../../src/jose/jws.js';
+import { parseJwks, selectKeys } from '../../src/jose/jwk.js';
+import type { KeySource } from '../../src/jose/jwks.js';
+import { webCryptoPort } from '../../src/jose/webcrypto.js';
+import { nodeCryptoPort } from '../../src/node/crypto.js';
+import { signJwt, testKey } from './ports.js';
+
+const NOW = 1_700_000_000;
+const NOW_MS = NOW * 1000;
+const claims = { sub: 'alice', iat: NOW - 10, exp: NOW + 600, scope: ['read', 'write'] };
+const ed = testKey('EdDSA');
+const jwks = { keys: [{ ...ed.publicJwk, kid: 'k1' }] };
+
+function invalidToken(f: () => unknown): OAuthBearerError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(OAuthBearerError);
+    expect((e as OAuthBearerError).status).toBe('invalid_token');
+    return e as OAuthBearerError;
+  }
+  throw new Error('expected invalid_token');
+}
+
+/** A key source whose set the test can change, standing for a rotating JWKS. */
+function mutableSource(initial: readonly Jwk[]): KeySource & { set(keys: readonly Jwk[]): void } {
+  let keys = parseJwks({ keys: initial }).keys;
+  return {
+    keysFor: (alg: JwsAlgorithm, kid: string | undefined) => selectKeys(keys, alg, kid),
+    hasKey: (jwk: Jwk) => keys.includes(jwk),
+    set(next) { keys = parseJwks({ keys: next }).keys; },
+  };
+}
+
+describe('createJwtValidator', () => {
+  it('is synchronous on the node:crypto port with a static JWKS, and returns Kafka\'s token facts', () => {
+    const validate = createJwtValidator({ keys: jwks, crypto: nodeCryptoPort });
+    const token = signJwt(ed, claims, { kid: 'k1' });
+    const result = validate(token, { nowMs: NOW_MS }) as BearerToken;
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result).toEqual({ value: token, principal: 'alice', scope: ['read', 'write'], lifetimeMs: (NOW + 600) * 1000, startTimeMs: (NOW - 10) * 1000 });
+  });
+
+  it('answers a repeat from the cache (same frozen object), and still checks certificate binding on a hit', async () => {
+    const validate = createJwtValidator({ keys: jwks, crypto: webCryptoPort });
+    const thumb = 'A77fTHs2zJUZ6Jj7vCjWZbnBG_eV0ZlDP3bIMk5-4Ks';
+    const token = signJwt(ed, { ...claims, cnf: { 'x5t#S256': thumb } }, { kid: 'k1' });
+    const first = await validate(token, { nowMs: NOW_MS, certificateThumbprint: thumb });
+    const again = validate(token, { nowMs: NOW_MS + 1000, certificateThumbprint: thumb });
+    expect(again).toBe(first); // synchronous, no signature check
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(invalidToken(() => validate(token, { nowMs: NOW_MS, certificateThumbprint: null })).code).toBe('ERR_CNF_MISMATCH');
+    expect(invalidToken(() => validate(token, { nowMs: NOW_MS, certificateThumbprint: 'other' })).code).toBe('ERR_CNF_MISMATCH');
+  });
+
+  it('evicts a cached token at exp (with the clock skew), as a fresh check would fail', () => {
+    const validate = createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, clockSkewSeconds: 30 });
+    const token = signJwt(ed, claims, { kid: 'k1' });
+    validate(token, { nowMs: NOW_MS });
+    expect(validate(token, { nowMs: (NOW + 600 + 29) * 1000 })).toMatchObject({ principal: 'alice' });
+    expect(invalidToken(() => validate(token, { nowMs: (NOW + 600 + 30) * 1000 })).code).toBe('ERR_JWT_EXPIRED');
+  });
+
+  it('evicts a cached token when its key leaves the key set', () => {
+    const other = testKey('EdDSA', 'other');
+    const source = mutableSource([{ ...ed.publicJwk, kid: 'k1' }]);
+    const validate = createJwtValidator({ keys: source, crypto: nodeCryptoPort });
+    const token = signJwt(ed, claims, { kid: 'k1' });
+    expect(validate(token, { nowMs: NOW_MS })).toMatchObject({ principal: 'alice' });
+    source.set([{ ...other.publicJwk, kid: 'k2' }]);
+    expect(invalidToken(() => validate(token, { nowMs: NOW_MS })).code).toBe('ERR_JWKS_NO_KEY');
+  });
+
+  it('keeps at most cacheEntries tokens (oldest first out), and none with cacheEntries 0', () => {
+    let verifications = 0;
+    const counting = { ...nodeCryptoPort, verify: (...args: Parameters<typeof nodeCryptoPort.verify>) => (verifications++, nodeCryptoPort.verify(...args)) };
+    const validate = createJwtValidator({ keys: jwks, crypto: counting, cacheEntries: 2 });
+    const tokens = [1, 2, 3].map((n) => signJwt(ed, { ...claims, jti: `t${n}` }, { kid: 'k1' }));
+    for (const t of tokens) validate(t, { nowMs: NOW_MS });
+    expect(verifications).toBe(3);
+    validate(tokens[2]!, { nowMs: NOW_MS });
+    validate(tokens[1]!, { nowMs: NOW_MS });
+    expect(verifications).toBe(3); // both still cached
+    validate(tokens[0]!, { nowMs: NOW_MS });
+    expect(verifications).toBe(4); // the first was evicted
+    const uncached = createJwtValidator({ keys: jwks, crypto: counting, cacheEntries: 0 });
+    uncached(tokens[0]!, { nowMs: NOW_MS });
+    uncached(tokens[0]!, { nowMs: NOW_MS });
+    expect(verifications).toBe(6);
+  });
+
+  it('does not cache a failure: a token refused for time is accepted later when it becomes valid', () => {
+    const validate = createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, clockSkewSeconds: 0 });
+    const token = signJwt(ed, { ...claims, nbf: NOW + 5 }, { kid: 'k1' });
+    expect(invalidToken(() => validate(token, { nowMs: NOW_MS })).code).toBe('ERR_JWT_NOT_YET_VALID');
+    expect(validate(token, { nowMs: NOW_MS + 5000 })).toMatchObject({ principal: 'alice' });
+  });
+
+  it('refuses bad options', () => {
+    expect(() => createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, algorithms: ['HS256' as JwsAlgorithm] })).toThrow(OAuthBearerError);
+    expect(() => createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, algorithms: [] })).toThrow(OAuthBearerError);
+    expect(() => createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, clockSkewSeconds: -1 })).toThrow(OAuthBearerError);
+    expect(() => createJwtValidator({ keys: { keys: 'x' } as never, crypto: nodeCryptoPort })).toThrow(OAuthBearerError);
+  });
+
+  it('property: any input fails only with OAuthBearerError status invalid_token (numRuns 1000)', () => {
+    const validate = createJwtValidator({ keys: jwks, crypto: nodeCryptoPort });
+    const good = signJwt(ed, claims, { kid: 'k1' });
+    const b64 = (s: string): string => Buffer.from(s).toString('base64url');
+    const arbitraryToken = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.tuple(fc.json(), fc.json(), fc.base64String()).map(([h, p, s]) => `${b64(h)}.${b64(p)}.${s.replace(/=/g, '')}`),
+      fc.tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 32, max: 126 })).map(([i, c]) => good.slice(0, i) + String.fromCharCode(c) + good.slice(i + 1)),
+      fc.nat({ max: good.length }).map((n) => good.slice(0, n)),
+    );
+    fc.assert(fc.property(arbitraryToken, (token) => {
+      try {
+        validate(token, { nowMs: NOW_MS });
+        return token === good; // strict base64url: no other spelling of the good token passes
+      } catch (e) {
+        return e instanceof OAuthBearerError && e.status === 'invalid_token';
+      }
+    }), { numRuns: 1000 });
+  });
+});
+
+describe('duplicateMemberName', () => {
+  it('finds duplicates at any depth, after escapes, and not across objects', () => {
+    expect(duplicateMemberName('{"a":1,"b":{"a":2}}')).toBeNull();
+    expect(duplicateMemberName('{"a":1,"a":2}')).toBe('a');
+    expect(duplicateMemberName('{"a":1,"\\u0061":2}')).toBe('a');
+    expect(duplicateMemberName('{"x":[{"a":1},{"a":2}],"y":"a,\\"a\\""}')).toBeNull();
+    expect(duplicateMemberName('{"x":{"k":1,"k":1}}')).toBe('k');
+  });
+  it('property: JSON.stringify output has none; adding a repeated top-level key is found (numRuns 1000)', () => {
+    fc.assert(fc.property(fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }), fc.jsonValue({ maxDepth: 1 }), (obj, extra) => {
+      const text = JSON.stringify(obj);
+      expect(duplicateMemberName(text)).toBeNull();
+      const keys = Object.keys(obj);
+      if (keys.length === 0) return;
+      const key = keys[keys.length - 1]!;
+      expect(duplicateMemberName(`${text.slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(extra)}}`)).toBe(key);
+    }), { numRuns: 1000 });
+  });
+});
+
+describe('validateClientJwt (Kafka ClientJwtValidator)', () => {
+  const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const unsigned = (c: unknown): string => `${b64({ alg: 'RS256' })}.${b64(c)}.c2ln`;
+  it('does not check the signature; iat is optional; exp is truncated', () => {
+    expect(validateClientJwt(unsigned({ sub: 'svc', exp: 1700000000.9, scope: 'a b' }))).toEqual({
+      value: unsigned({ sub: 'svc', exp: 1700000000.9, scope: 'a b' }), principal: 'svc', scope: ['a b'], lifetimeMs: 1700000000000, startTimeMs: null,
+    });
+    expect(validateClientJwt(unsigned({ sub: 'svc', exp: 1, iat: 0.5 })).startTimeMs).toBe(0);
+  });
+  it('refuses what Kafka refuses, all as invalid_token', () => {
+    for (const bad of [
+      unsigned({ sub: 'svc' }), unsigned({ exp: 5 }), unsigned({ sub: ' ', exp: 5 }), unsigned({ sub: 's', exp: -1 }),
+      unsigned({ sub: 's', exp: 5, iat: -1 }), unsigned({ sub: 's', exp: 5, scope: ['a', 'a'] }), `${b64({})}.${b64({ sub: 's', exp: 5 })}`,
+      `${b64({})}.${b64({ sub: 's', exp: 5 })}. `, '', 'a.b.c', unsigned({ sub: 's', exp: '5' }),
+    ]) invalidToken(() => validateClientJwt(bad));
+  });
+  it('tolerates base64url padding in the payload, as Java\'s URL decoder does', () => {
+    const padded = `${b64({})}.${Buffer.from(JSON.stringify({ sub: 'ab', exp: 9 })).toString('base64').replace(/\+/g, '-').replace(/\//g, '_')}.sig`;
+    expect(validateClientJwt(padded).principal).toBe('ab');
+  });
+});
