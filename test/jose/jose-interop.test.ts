@@ -22,7 +22,7 @@ const keys = ALGS.map((alg) => ({ ...testKey(alg).publicJwk, kid: alg }));
 const jwks = { keys };
 const joseJwks = createLocalJWKSet(jwks as never);
 
-async function ours(token: string, nowMs: number, options: { audience?: string[]; issuer?: string; clockSkewSeconds: number }, node: boolean): Promise<boolean> {
+async function ours(token: string, nowMs: number, options: { audience?: readonly string[] | undefined; issuer?: string | undefined; clockSkewSeconds: number }, node: boolean): Promise<boolean> {
   const validate = createJwtValidator({ keys: jwks, crypto: node ? nodeCryptoPort : webCryptoPort, cacheEntries: 0, ...options });
   try {
     await validate(token, { nowMs });
@@ -34,12 +34,12 @@ async function ours(token: string, nowMs: number, options: { audience?: string[]
   }
 }
 
-async function theirs(token: string, nowMs: number, options: { audience?: string[]; issuer?: string; clockSkewSeconds: number }): Promise<boolean> {
+async function theirs(token: string, nowMs: number, options: { audience?: readonly string[] | undefined; issuer?: string | undefined; clockSkewSeconds: number }): Promise<boolean> {
   try {
     await jwtVerify(token, joseJwks, {
       algorithms: ALGS, currentDate: new Date(nowMs), clockTolerance: options.clockSkewSeconds,
       requiredClaims: ['exp', 'iat', 'sub'],
-      ...(options.audience ? { audience: options.audience } : {}), ...(options.issuer ? { issuer: options.issuer } : {}),
+      ...(options.audience ? { audience: [...options.audience] } : {}), ...(options.issuer ? { issuer: options.issuer } : {}),
     });
     return true;
   } catch {
