@@ -14,3 +14,13 @@ export function javaTrim(value: string): string {
   while (end > start && value.charCodeAt(end - 1) <= 0x20) end--;
   return value.slice(start, end);
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * What Java's UTF-8 encoders (`String.getBytes(UTF_8)`, `URLEncoder.encode(s, UTF_8)`) do to an unpaired
+ * surrogate: replace it with `?`. `TextEncoder` writes U+FFFD instead, so strings are passed through this first.
+ */
+export function javaUtf8Safe(value: string): string {
+  return value.replace(LONE_SURROGATE, '?');
+}

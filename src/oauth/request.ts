@@ -10,7 +10,7 @@ import { encodeForm, formEncode } from '../encoding/form.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
 import { CLIENT_ASSERTION_TYPE_JWT_BEARER, type ClientAuth } from './client-auth.js';
 import { describeUrl } from './urls.js';
-import { javaTrim } from './java-string.js';
+import { javaTrim, javaUtf8Safe } from './java-string.js';
 
 /** RFC 6749 §4.4.2. */
 export const GRANT_TYPE_CLIENT_CREDENTIALS = 'client_credentials';
@@ -63,10 +63,10 @@ export function basicAuthorization(clientId: string, clientSecret: string, urlen
   let id = nonBlank(clientId, 'client id');
   let secret = nonBlank(clientSecret, 'client secret');
   if (urlencode) {
-    id = formEncode(id);
-    secret = formEncode(secret);
+    id = formEncode(javaUtf8Safe(id));
+    secret = formEncode(javaUtf8Safe(secret));
   }
-  return `Basic ${encodeBase64(encodeUtf8(`${id}:${secret}`))}`;
+  return `Basic ${encodeBase64(encodeUtf8(javaUtf8Safe(`${id}:${secret}`)))}`;
 }
 
 /**
@@ -140,7 +140,7 @@ export function tokenRequest(input: TokenRequestInput): TokenRequest {
     if (typeof value !== 'string') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `The extra parameter "${name}" must have a string value`);
     params.push([name, value]);
   }
-  const body = encodeForm(params);
+  const body = encodeForm(params.map(([name, value]) => [javaUtf8Safe(name), javaUtf8Safe(value)] as const));
   // Kafka sets Content-Length itself (HttpAccessTokenRetriever.post); the body is ASCII, so chars = bytes.
   headers['content-length'] = String(body.length);
   return { method: 'POST', url, headers, body };
