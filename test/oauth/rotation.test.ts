@@ -130,3 +130,16 @@ describe('private key file rotation (sasl.oauthbearer.assertion.private.key.file
     expect(signer()).toBe(1);
   });
 });
+
+describe('file: token URL (Kafka FileJwtRetriever)', () => {
+  it('returns the trimmed token, re-reads it when it changes, and checks the URL allow-list', async () => {
+    const path = join(dir, 'token.jwt');
+    replace(path, `  ${jwt(7)}\n`);
+    const url = `file://${path}`;
+    expect(() => kafkaTokenRetriever(new Map([['sasl.oauthbearer.token.endpoint.url', url]]))).toThrow(expect.objectContaining({ code: 'ERR_URL_NOT_ALLOWED' }));
+    const retrieve = kafkaTokenRetriever(new Map([['sasl.oauthbearer.token.endpoint.url', url]]), new Map(), { allowedUrls: url });
+    expect((await retrieve()).accessToken).toBe(jwt(7));
+    replace(path, jwt(8));
+    expect((await retrieve()).accessToken).toBe(jwt(8));
+  });
+});
