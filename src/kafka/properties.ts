@@ -1,0 +1,297 @@
+/**
+ * Kafka client properties: `java.util.Properties.load` text, and typed readers that parse each SASL setting the
+ * way Kafka's ConfigDef does (values trimmed; `Double.parseDouble`, `Short/Integer/Long.parseLong`; inclusive
+ * `Range` checks in which NaN passes, as `n < min` and `n > max` are both false for NaN). Defaults and ranges
+ * from SaslConfigs.addClientSaslSupport and BrokerSecurityConfigs.
+ * @module
+ */
+import { OAuthBearerError } from '../errors.js';
+import { javaTrim, parseJavaDouble, parseJavaInt, parseJavaLong, parseJavaShort } from './java.js';
+
+/** Longest properties text read: 1 MiB, far above any client configuration. */
+export const MAX_PROPERTIES_LENGTH = 1 << 20;
+
+/** Settings as strings by name, as a Kafka client receives them. */
+export type KafkaProps = ReadonlyMap<string, string> | Readonly<Record<string, string | undefined>>;
+
+function get(props: KafkaProps, name: string): string | undefined {
+  return props instanceof Map ? props.get(name) : (props as Readonly<Record<string, string | undefined>>)[name];
+}
+
+/**
+ * Parses `java.util.Properties` text: `#`/`!` comment lines, `key=value`, `key: value` or `key value`, a trailing
+ * backslash continuing the line (leading white space of the next line dropped), `\t \n \r \f \uXXXX` escapes and
+ * `\x` → `x` elsewhere. A repeated key keeps its last value.
+ * @throws OAuthBearerError `ERR_CONFIG` for a malformed `\uXXXX` escape; `ERR_INPUT_TOO_LARGE` past the limit
+ * @example
+ * ```ts
+ * parseProperties('sasl.login.refresh.window.factor = 0.9\n# comment').get('sasl.login.refresh.window.factor'); // '0.9'
+ * ```
+ */
+export function parseProperties(text: string): Map<string, string> {
+  if (text.length > MAX_PROPERTIES_LENGTH) {
+    throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `Properties text is ${text.length} characters; the limit is ${MAX_PROPERTIES_LENGTH}`);
+  }
+  const out = new Map<string, string>();
+  for (const line of logicalLines(text)) {
+    let keyLen = 0;
+    let valueStart = line.length;
+    let hasSep = false;
+    let backslash = false;
+    while (keyLen < line.length) {
+      const c = line[keyLen]!;
+      if ((c === '=' || c === ':') && !backslash) {
+        valueStart = keyLen + 1;
+        hasSep = true;
+        break;
+      }
+      if ((c === ' ' || c === '\t' || c === '\f') && !backslash) {
+        valueStart = keyLen + 1;
+        break;
+      }
+      backslash = c === '\\' ? !backslash : false;
+      keyLen++;
+    }
+    while (valueStart < line.length) {
+      const c = line[valueStart]!;
+      if (c !== ' ' && c !== '\t' && c !== '\f') {
+        if (!hasSep && (c === '=' || c === ':')) hasSep = true;
+        else break;
+      }
+      valueStart++;
+    }
+    out.set(unescape(line.slice(0, keyLen)), unescape(line.slice(valueStart)));
+  }
+  return out;
+}
+
+/** Properties.LineReader: logical lines with comments, blank lines and continuations resolved. */
+function logicalLines(text: string): string[] {
+  const lines: string[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // Start of a natural line that begins a logical line: skip white space and blank lines.
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\f' || text[i] === '\n' || text[i] === '\r')) i++;
+    if (i >= n) break;
+    if (text[i] === '#' || text[i] === '!') {
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+      continue;
+    }
+    let line = '';
+    for (;;) {
+      const start = i;
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+      let segment = text.slice(start, i);
+      let slashes = 0;
+      for (let k = segment.length - 1; k >= 0 && segment[k] === '\\'; k--) slashes++;
+      const continues = slashes % 2 === 1;
+      if (continues) segment = segment.slice(0, -1);
+      line += segment;
+      if (!continues || i >= n) break;
+      // Consume the line terminator, then the continuation line's leading white space.
+      if (text[i] === '\r' && text[i + 1] === '\n') i += 2;
+      else i++;
+      while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\f')) i++;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+function unescape(s: string): string {
+  if (!s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const e = s[++i];
+    if (e === undefined) break;
+    if (e === 'u') {
+      const hex = s.slice(i + 1, i + 5);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+        throw new OAuthBearerError('ERR_CONFIG', 'Malformed \\uxxxx encoding in properties text: write four hex digits after \\u');
+      }
+      out += String.fromCharCode(parseInt(hex, 16));
+      i += 4;
+    } else {
+      out += e === 't' ? '\t' : e === 'r' ? '\r' : e === 'n' ? '\n' : e === 'f' ? '\f' : e;
+    }
+  }
+  return out;
+}
+
+function invalid(name: string, why: string): never {
+  throw new OAuthBearerError('ERR_CONFIG', `Invalid value for configuration ${name}: ${why}`);
+}
+
+/**
+ * A DOUBLE setting as ConfigDef reads it: trimmed, `Double.parseDouble` (`0.8d`, `0x1p-1`, `.6`, `NaN` accepted),
+ * then the inclusive range, which NaN passes.
+ * @throws OAuthBearerError `ERR_CONFIG`
+ */
+export function configDouble(props: KafkaProps, name: string, fallback: number, range?: readonly [number, number]): number {
+  const raw = get(props, name);
+  if (raw === undefined) return fallback;
+  const value = parseJavaDouble(javaTrim(raw));
+  if (value === null) invalid(name, 'not a number (Java Double.parseDouble syntax)');
+  checkRange(name, value, range);
+  return value;
+}
+
+/** A SHORT setting: trimmed, `Short.parseShort` (`+60`, `-0` accepted; `60.0`, `6e1`, `0x10` refused), range. */
+export function configShort(props: KafkaProps, name: string, fallback: number, range?: readonly [number, number]): number {
+  const raw = get(props, name);
+  if (raw === undefined) return fallback;
+  const value = parseJavaShort(javaTrim(raw));
+  if (value === null) invalid(name, 'not a 16-bit integer');
+  checkRange(name, value, range);
+  return value;
+}
+
+/** An INT setting: trimmed, `Integer.parseInt`; `fallback` may be null (Kafka's "no default"). */
+export function configInt<F extends number | null>(props: KafkaProps, name: string, fallback: F, range?: readonly [number, number]): number | F {
+  const raw = get(props, name);
+  if (raw === undefined) return fallback;
+  const value = parseJavaInt(javaTrim(raw));
+  if (value === null) invalid(name, 'not a 32-bit integer');
+  checkRange(name, value, range);
+  return value;
+}
+
+/** A LONG setting: trimmed, `Long.parseLong`. Values beyond 2^53 lose precision as JS numbers. */
+export function configLong(props: KafkaProps, name: string, fallback: number): number {
+  const raw = get(props, name);
+  if (raw === undefined) return fallback;
+  const value = parseJavaLong(javaTrim(raw));
+  if (value === null) invalid(name, 'not a 64-bit integer');
+  return Number(value);
+}
+
+/** A BOOLEAN setting: trimmed, `true`/`false` in any case. */
+export function configBoolean(props: KafkaProps, name: string, fallback: boolean): boolean {
+  const raw = get(props, name);
+  if (raw === undefined) return fallback;
+  const t = javaTrim(raw).toLowerCase();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  return invalid(name, 'expected true or false');
+}
+
+/** A STRING setting: trimmed. */
+export function configString<F extends string | null>(props: KafkaProps, name: string, fallback: F): string | F {
+  const raw = get(props, name);
+  return raw === undefined ? fallback : javaTrim(raw);
+}
+
+/** A LIST setting: trimmed; empty → []; else split on `\s*,\s*` keeping empty items (ConfigDef.parseType). */
+export function configList(props: KafkaProps, name: string, fallback: readonly string[] | null): readonly string[] | null {
+  const raw = get(props, name);
+  if (raw === undefined) return fallback;
+  const t = javaTrim(raw);
+  return t.length === 0 ? [] : t.split(/[ \t\n\x0B\f\r]*,[ \t\n\x0B\f\r]*/);
+}
+
+function checkRange(name: string, value: number, range: readonly [number, number] | undefined): void {
+  if (range === undefined) return;
+  // ConfigDef.Range.ensureValid: `<` and `>` on doubles, so NaN is never out of range.
+  if (value < range[0]) invalid(name, `must be at least ${range[0]}`);
+  if (value > range[1]) invalid(name, `must be no more than ${range[1]}`);
+}
+
+/** Kafka's client SASL settings this library uses, with Kafka's defaults. */
+export interface KafkaSaslConfig {
+  readonly refresh: {
+    readonly windowFactor: number;
+    readonly windowJitter: number;
+    readonly minPeriodSeconds: number;
+    readonly bufferSeconds: number;
+  };
+  readonly loginRetryBackoffMs: number;
+  readonly loginRetryBackoffMaxMs: number;
+  readonly loginConnectTimeoutMs: number | null;
+  readonly loginReadTimeoutMs: number | null;
+  readonly scopeClaimName: string;
+  readonly subClaimName: string;
+  readonly tokenEndpointUrl: string | null;
+  readonly jwksEndpointUrl: string | null;
+  readonly jwksEndpointRefreshMs: number;
+  readonly jwksEndpointRetryBackoffMs: number;
+  readonly jwksEndpointRetryBackoffMaxMs: number;
+  readonly clockSkewSeconds: number;
+  readonly expectedAudience: readonly string[] | null;
+  readonly expectedIssuer: string | null;
+  readonly headerUrlencode: boolean;
+  readonly connectionsMaxReauthMs: number;
+}
+
+/** Names of the settings {@link kafkaSaslConfig} reads (SaslConfigs, BrokerSecurityConfigs). */
+export const SASL_CONFIG = {
+  refreshWindowFactor: 'sasl.login.refresh.window.factor',
+  refreshWindowJitter: 'sasl.login.refresh.window.jitter',
+  refreshMinPeriodSeconds: 'sasl.login.refresh.min.period.seconds',
+  refreshBufferSeconds: 'sasl.login.refresh.buffer.seconds',
+  loginRetryBackoffMs: 'sasl.login.retry.backoff.ms',
+  loginRetryBackoffMaxMs: 'sasl.login.retry.backoff.max.ms',
+  loginConnectTimeoutMs: 'sasl.login.connect.timeout.ms',
+  loginReadTimeoutMs: 'sasl.login.read.timeout.ms',
+  scopeClaimName: 'sasl.oauthbearer.scope.claim.name',
+  subClaimName: 'sasl.oauthbearer.sub.claim.name',
+  tokenEndpointUrl: 'sasl.oauthbearer.token.endpoint.url',
+  jwksEndpointUrl: 'sasl.oauthbearer.jwks.endpoint.url',
+  jwksEndpointRefreshMs: 'sasl.oauthbearer.jwks.endpoint.refresh.ms',
+  jwksEndpointRetryBackoffMs: 'sasl.oauthbearer.jwks.endpoint.retry.backoff.ms',
+  jwksEndpointRetryBackoffMaxMs: 'sasl.oauthbearer.jwks.endpoint.retry.backoff.max.ms',
+  clockSkewSeconds: 'sasl.oauthbearer.clock.skew.seconds',
+  expectedAudience: 'sasl.oauthbearer.expected.audience',
+  expectedIssuer: 'sasl.oauthbearer.expected.issuer',
+  headerUrlencode: 'sasl.oauthbearer.header.urlencode',
+  connectionsMaxReauthMs: 'connections.max.reauth.ms',
+} as const;
+
+/** Kafka's `sasl.login.refresh.*` ranges (SaslConfigs.addClientSaslSupport, inclusive). */
+export const REFRESH_RANGES = {
+  windowFactor: [0.5, 1.0],
+  windowJitter: [0.0, 0.25],
+  minPeriodSeconds: [0, 900],
+  bufferSeconds: [0, 3600],
+} as const;
+
+/**
+ * Reads every SASL setting above from client properties with Kafka's parsing, defaults and ranges.
+ * @throws OAuthBearerError `ERR_CONFIG` naming the first bad setting
+ * @example
+ * ```ts
+ * kafkaSaslConfig(parseProperties('sasl.login.refresh.buffer.seconds=120')).refresh.bufferSeconds; // 120
+ * ```
+ */
+export function kafkaSaslConfig(props: KafkaProps): KafkaSaslConfig {
+  const c = SASL_CONFIG;
+  return {
+    refresh: {
+      windowFactor: configDouble(props, c.refreshWindowFactor, 0.8, REFRESH_RANGES.windowFactor),
+      windowJitter: configDouble(props, c.refreshWindowJitter, 0.05, REFRESH_RANGES.windowJitter),
+      minPeriodSeconds: configShort(props, c.refreshMinPeriodSeconds, 60, REFRESH_RANGES.minPeriodSeconds),
+      bufferSeconds: configShort(props, c.refreshBufferSeconds, 300, REFRESH_RANGES.bufferSeconds),
+    },
+    loginRetryBackoffMs: configLong(props, c.loginRetryBackoffMs, 100),
+    loginRetryBackoffMaxMs: configLong(props, c.loginRetryBackoffMaxMs, 10_000),
+    loginConnectTimeoutMs: configInt(props, c.loginConnectTimeoutMs, null),
+    loginReadTimeoutMs: configInt(props, c.loginReadTimeoutMs, null),
+    scopeClaimName: configString(props, c.scopeClaimName, 'scope'),
+    subClaimName: configString(props, c.subClaimName, 'sub'),
+    tokenEndpointUrl: configString(props, c.tokenEndpointUrl, null),
+    jwksEndpointUrl: configString(props, c.jwksEndpointUrl, null),
+    jwksEndpointRefreshMs: configLong(props, c.jwksEndpointRefreshMs, 3_600_000),
+    jwksEndpointRetryBackoffMs: configLong(props, c.jwksEndpointRetryBackoffMs, 100),
+    jwksEndpointRetryBackoffMaxMs: configLong(props, c.jwksEndpointRetryBackoffMaxMs, 10_000),
+    clockSkewSeconds: configInt(props, c.clockSkewSeconds, 30),
+    expectedAudience: configList(props, c.expectedAudience, null),
+    expectedIssuer: configString(props, c.expectedIssuer, null),
+    headerUrlencode: configBoolean(props, c.headerUrlencode, false),
+    connectionsMaxReauthMs: configLong(props, c.connectionsMaxReauthMs, 0),
+  };
+}
