@@ -1,0 +1,549 @@
+/**
+ * The OAUTHBEARER client response (RFC 7628 §3.1): a GS2 header (RFC 5801 §4), then `%x01`-terminated key/value
+ * pairs, one of them `auth` carrying RFC 6750 §2.1 bearer credentials, then a final `%x01`.
+ *
+ * Two decoding profiles:
+ * - `rfc7628`: the RFCs' grammar exactly (UTF-8 authzid, `y`/`n` flags, `host`/`port` read, duplicates refused).
+ * - `kafka`: exactly what Apache Kafka's broker accepts (`OAuthBearerClientInitialResponse`): ASCII only, flag `n`
+ *   only, `=2C`/`=3D` upper-case, non-empty values, repeated keys last-wins, `host`/`port` plain extensions.
+ *
+ * The parser is one forward pass over the bytes (no regular expressions, no splitting), then one UTF-8 decode of
+ * the whole message from which every field is a substring. Each grammar rule is a function named as its RFC names
+ * it, the rule quoted above it.
+ * @module
+ */
+import { OAuthBearerError, type ErrorCode } from '../errors.js';
+
+/**
+ * Default bound on a client response: 524288 bytes, Kafka's broker limit on a SASL frame
+ * (`sasl.server.max.receive.size`, BrokerSecurityConfigs). A larger message never reaches a Kafka mechanism.
+ */
+export const MAX_CLIENT_RESPONSE_BYTES = 524_288;
+
+/** Which grammar {@link decodeClientResponse} applies: the RFCs', or Apache Kafka's broker's. */
+export type Gs2Profile = 'rfc7628' | 'kafka';
+
+/** A decoded client initial response. */
+export interface ClientResponse {
+  /** The authorization identity, `=2C`/`=3D` unescaped (RFC 5801 §4), or null when the header has none. */
+  readonly authzid: string | null;
+  /** The authorization identity exactly as sent (Kafka compares this form with the principal), or null. */
+  readonly authzidRaw: string | null;
+  /** The bearer token (RFC 6750 §2.1 b64token), padding included. */
+  readonly token: string;
+  /** The auth scheme as sent (`Bearer`, `bearer`, `BEARER`...). */
+  readonly scheme: string;
+  /** The `host` kvpair (RFC 7628 §3.1), or null. Always null in the `kafka` profile, where it is an extension. */
+  readonly host: string | null;
+  /** The `port` kvpair as a number, or null. Always null in the `kafka` profile, where it is an extension. */
+  readonly port: number | null;
+  /** Every other kvpair, in the order first seen (KIP-342 SASL extensions). */
+  readonly extensions: Map<string, string>;
+}
+
+/** Options of {@link decodeClientResponse}. */
+export interface DecodeClientResponseOptions {
+  /** `rfc7628` (default) or `kafka`. */
+  readonly profile?: Gs2Profile;
+  /** Largest accepted message in bytes; default {@link MAX_CLIENT_RESPONSE_BYTES}. */
+  readonly maxMessageBytes?: number;
+}
+
+/** What {@link encodeClientResponse} writes. */
+export interface ClientResponseFields {
+  /** Authorization identity; omitted or empty means none (Kafka's client never sends one). */
+  readonly authzid?: string;
+  /** The bearer token: an RFC 6750 §2.1 b64token. */
+  readonly token: string;
+  /** RFC 7628 §3.1 `host` kvpair. */
+  readonly host?: string;
+  /** RFC 7628 §3.1 `port` kvpair, 1 to 65535. */
+  readonly port?: number;
+  /** SASL extensions (KIP-342), written in the order given. */
+  readonly extensions?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+}
+
+// RFC 7628 §3.1: kvsep = %x01
+const KVSEP = 0x01;
+const COMMA = 0x2c;
+const EQUALS = 0x3d;
+const SP = 0x20;
+
+// Character classes as bit flags over bytes; bytes >= 0x80 are in none but SAFE_UTF8.
+const ALPHA = 1; // RFC 5234 B.1 ALPHA
+const VALUE = 2; // RFC 7628 §3.1 VCHAR / SP / HTAB / CR / LF; also Kafka's [\x21-\x7E \t\r\n]
+const B64 = 4; // RFC 6750 §2.1 b64token body: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/"
+const TCHAR = 8; // RFC 7230 §3.2.6 tchar (RFC 7235 auth-scheme = token)
+const WORD = 16; // Java regex \w, Kafka's scheme class: [A-Za-z0-9_]
+const SAFE_ASCII = 32; // RFC 5801 §4 UTF8-1-safe: %x01-2B / %x2D-3C / %x3E-7F (Kafka's SASLNAME class)
+const SAFE_UTF8 = 64; // SAFE_ASCII plus every byte >= 0x80 (UTF-8 validity is checked by the decoder)
+
+const CLASS = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const alpha = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  const digit = c >= 0x30 && c <= 0x39;
+  let f = 0;
+  if (alpha) f |= ALPHA;
+  if ((c >= 0x21 && c <= 0x7e) || c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) f |= VALUE;
+  if (alpha || digit || '-._~+/'.includes(String.fromCharCode(c))) f |= B64;
+  if (alpha || digit || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c))) f |= TCHAR;
+  if (alpha || digit || c === 0x5f) f |= WORD;
+  if (c >= 0x01 && c <= 0x7f && c !== COMMA && c !== EQUALS) f |= SAFE_ASCII | SAFE_UTF8;
+  if (c >= 0x80) f |= SAFE_UTF8;
+  CLASS[c] = f;
+}
+
+/**
+ * Index of the first byte at or after `p` outside class `flag`. The caller guarantees a byte outside the class
+ * before the end (the message's last byte is %x01, in no class this is used with), so the loop needs no bound;
+ * it tests eight bytes a step while it can, which halves the time on long tokens.
+ */
+function skip(bytes: Uint8Array, p: number, flag: number): number {
+  const unrolled = bytes.length - 8;
+  while (p < unrolled) {
+    const all =
+      CLASS[bytes[p]!]! & CLASS[bytes[p + 1]!]! & CLASS[bytes[p + 2]!]! & CLASS[bytes[p + 3]!]! &
+      CLASS[bytes[p + 4]!]! & CLASS[bytes[p + 5]!]! & CLASS[bytes[p + 6]!]! & CLASS[bytes[p + 7]!]!;
+    if (!(all & flag)) break;
+    p += 8;
+  }
+  while (CLASS[bytes[p]!]! & flag) p++;
+  return p;
+}
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const asciiDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const utf8Encoder = new TextEncoder();
+
+function invalid(code: ErrorCode, message: string): OAuthBearerError {
+  return new OAuthBearerError(code, message, { status: 'invalid_request' });
+}
+
+/** Positions found by the scan; every field is read from the decoded text afterwards. */
+class Scan {
+  pos = 0;
+  authzidStart = -1;
+  authzidEnd = -1;
+  /** Whether the authzid holds bytes >= 0x80 (then the UTF-8 decode must be the checking one). */
+  nonAscii = false;
+  /** Flat triples per kvpair: key start, the "=" position, the terminating %x01 position. */
+  readonly pairs: number[] = [];
+  authCount = 0;
+  /** The last `auth` kvpair's credentials (Kafka: last wins), as positions. */
+  schemeStart = 0;
+  schemeEnd = 0;
+  tokenStart = 0;
+  tokenEnd = 0;
+  /** Whether that value matched `scheme 1*SP b64token` with the scheme class of the profile. */
+  authWellFormed = false;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly kafka: boolean,
+  ) {}
+}
+
+/**
+ * Decodes a client initial response (RFC 7628 §3.1) under the given profile.
+ * @throws OAuthBearerError with status `invalid_request`: `ERR_INPUT_TOO_LARGE`, `ERR_GS2_MESSAGE` (framing),
+ *   `ERR_GS2_HEADER`, `ERR_AUTHZID`, `ERR_KVPAIR`, `ERR_EXTENSION_KEY`, `ERR_EXTENSION_VALUE`, `ERR_AUTH_MISSING`,
+ *   `ERR_AUTH_SCHEME` (not Bearer), `ERR_TOKEN_SYNTAX`; `ERR_USAGE_ARGUMENT` (no status) when `bytes` is not bytes
+ * @example
+ * ```ts
+ * const response = decodeClientResponse(bytes, { profile: 'kafka' });
+ * const token = await validator(response.token, { nowMs: Date.now() });
+ * ```
+ */
+export function decodeClientResponse(bytes: Uint8Array, options: DecodeClientResponseOptions = {}): ClientResponse {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'decodeClientResponse: the message must be a Uint8Array');
+  }
+  const max = options.maxMessageBytes ?? MAX_CLIENT_RESPONSE_BYTES;
+  if (bytes.length > max) {
+    throw invalid('ERR_INPUT_TOO_LARGE', `The client response is ${bytes.length} bytes; the limit is ${max} (maxMessageBytes)`);
+  }
+  const scan = new Scan(bytes, options.profile === 'kafka');
+  clientResp(scan);
+  return build(scan);
+}
+
+// RFC 7628 §3.1:
+//   client-resp = (gs2-header kvsep *kvpair kvsep) / kvsep
+// The lone kvsep form is only the client's reply to an error challenge (§3.2.3), never an initial response.
+function clientResp(s: Scan): void {
+  const { bytes } = s;
+  if (bytes.length === 0) throw invalid('ERR_GS2_MESSAGE', 'The client response is empty; it must start with a GS2 header such as "n,,"');
+  if (bytes.length === 1 && bytes[0] === KVSEP) {
+    throw invalid('ERR_GS2_MESSAGE', 'A lone %x01 ends a failed exchange (RFC 7628 §3.2.3); it is not an initial client response');
+  }
+  // Every kvpair and the message end with %x01; checking the last byte first bounds every scan below.
+  if (bytes[bytes.length - 1] !== KVSEP) {
+    throw invalid('ERR_GS2_MESSAGE', 'The client response does not end with %x01 (RFC 7628 §3.1: kvsep *kvpair kvsep)');
+  }
+  gs2Header(s);
+  if (s.pos >= bytes.length || bytes[s.pos] !== KVSEP) {
+    throw invalid('ERR_GS2_MESSAGE', `Expected %x01 after the GS2 header at byte ${s.pos} (RFC 7628 §3.1)`);
+  }
+  s.pos++;
+  while (true) {
+    if (s.pos >= bytes.length) {
+      throw invalid('ERR_GS2_MESSAGE', 'The client response ends without its final %x01 (RFC 7628 §3.1)');
+    }
+    if (bytes[s.pos] === KVSEP) break;
+    kvpair(s);
+  }
+  s.pos++;
+  if (s.pos !== bytes.length) {
+    throw invalid('ERR_GS2_MESSAGE', `The client response has ${bytes.length - s.pos} bytes after its final %x01 (RFC 7628 §3.1)`);
+  }
+  if (s.authCount === 0) throw invalid('ERR_AUTH_MISSING', 'The client response has no "auth" kvpair (RFC 7628 §3.1: auth is REQUIRED)');
+}
+
+// RFC 5801 §4:
+//   gs2-header      = [gs2-nonstd-flag ","] gs2-cb-flag "," [gs2-authzid] ","
+//   gs2-nonstd-flag = "F"
+//   gs2-cb-flag     = ("p=" cb-name) / "n" / "y"
+//   gs2-authzid     = "a=" saslname
+// Kafka accepts only "n," [gs2-authzid] "," (OAuthBearerClientInitialResponse's message pattern).
+function gs2Header(s: Scan): void {
+  const { bytes } = s;
+  let p = 0;
+  if (!s.kafka && bytes[0] === 0x46 /* F */ && bytes[1] === COMMA) p = 2;
+  const flag = bytes[p];
+  if (flag === 0x6e /* n */ || (flag === 0x79 /* y */ && !s.kafka)) {
+    p++;
+  } else if (flag === 0x70 /* p */ && !s.kafka) {
+    // RFC 7628 defines no channel binding (there is no OAUTHBEARER-PLUS), so a client that used one is refused.
+    throw invalid('ERR_GS2_HEADER', 'The GS2 header asks for channel binding ("p="), which OAUTHBEARER does not support; send "n"');
+  } else {
+    throw invalid(
+      'ERR_GS2_HEADER',
+      s.kafka
+        ? 'The GS2 header must start with "n," (Kafka accepts no other channel-binding flag)'
+        : 'The GS2 header must start with the channel-binding flag "n" or "y" (RFC 5801 §4)',
+    );
+  }
+  if (bytes[p] !== COMMA) throw invalid('ERR_GS2_HEADER', `Expected "," after the GS2 channel-binding flag at byte ${p}`);
+  p++;
+  if (bytes[p] === 0x61 /* a */ && bytes[p + 1] === EQUALS) {
+    s.pos = p + 2;
+    saslname(s);
+    p = s.pos;
+  }
+  if (bytes[p] !== COMMA) {
+    throw invalid('ERR_GS2_HEADER', `Expected "," or "a=<authzid>," at byte ${p} of the GS2 header (RFC 5801 §4)`);
+  }
+  s.pos = p + 1;
+}
+
+// RFC 5801 §4:
+//   UTF8-1-safe    = %x01-2B / %x2D-3C / %x3E-7F
+//   UTF8-char-safe = UTF8-1-safe / UTF8-2 / UTF8-3 / UTF8-4
+//   saslname       = 1*(UTF8-char-safe / "=2C" / "=3D")
+// ABNF strings are case-insensitive (RFC 5234 §2.3), so `=2c` is a saslname escape too; Kafka's pattern has only
+// the upper-case forms and no non-ASCII characters.
+function saslname(s: Scan): void {
+  const { bytes } = s;
+  const safe = s.kafka ? SAFE_ASCII : SAFE_UTF8;
+  const start = s.pos;
+  let p = start;
+  while (p < bytes.length) {
+    const b = bytes[p]!;
+    if (CLASS[b]! & safe) {
+      if (b >= 0x80) s.nonAscii = true;
+      p++;
+    } else if (b === EQUALS && escapeAt(bytes, p + 1, s.kafka)) {
+      p += 3;
+    } else {
+      break;
+    }
+  }
+  if (p === start) {
+    throw invalid('ERR_AUTHZID', 'The authzid after "a=" is empty; omit "a=" or send a name (RFC 5801 §4 saslname)');
+  }
+  const b = bytes[p];
+  if (b === EQUALS) {
+    throw invalid('ERR_AUTHZID', `The authzid has "=" at byte ${p} not followed by ${s.kafka ? '"2C" or "3D"' : '"2C" or "3D" (any case)'}; write "=" as =3D and "," as =2C (RFC 5801 §4)`);
+  }
+  if (b !== COMMA) {
+    throw invalid(
+      'ERR_AUTHZID',
+      b === undefined
+        ? 'The client response ends inside the authzid'
+        : `The authzid has byte 0x${b.toString(16).padStart(2, '0')} at ${p}, which ${s.kafka ? 'Kafka does not accept (ASCII 0x01-0x7F only)' : 'a saslname cannot hold (RFC 5801 §4)'}`,
+    );
+  }
+  s.authzidStart = start;
+  s.authzidEnd = p;
+  s.pos = p;
+}
+
+/** True when `2C` or `3D` starts at `p` (upper-case only for Kafka). */
+function escapeAt(bytes: Uint8Array, p: number, kafka: boolean): boolean {
+  const hi = bytes[p];
+  const lo = bytes[p + 1];
+  if (lo === undefined) return false;
+  const l = kafka ? lo : lo & ~0x20; // ASCII letter to upper case
+  return (hi === 0x32 && l === 0x43) || (hi === 0x33 && l === 0x44);
+}
+
+// RFC 7628 §3.1:
+//   key    = 1*(ALPHA)
+//   value  = *(VCHAR / SP / HTAB / CR / LF )
+//   kvpair = key "=" value kvsep
+// Kafka: KEY [A-Za-z]+ and VALUE [\x21-\x7E \t\r\n]+ (the same classes, but the value must not be empty).
+function kvpair(s: Scan): void {
+  const { bytes } = s;
+  const keyStart = s.pos;
+  let p = skip(bytes, keyStart, ALPHA);
+  const stop = bytes[p]!;
+  if (stop !== EQUALS || p === keyStart) {
+    if (stop === KVSEP && p > keyStart) throw invalid('ERR_KVPAIR', `The kvpair at byte ${keyStart} has no "=" (RFC 7628 §3.1: key "=" value)`);
+    throw invalid('ERR_EXTENSION_KEY', `The kvpair key at byte ${keyStart} must be one or more ASCII letters (RFC 7628 §3.1: key = 1*ALPHA)`);
+  }
+  const eq = p++;
+  const isAuth = eq - keyStart === 4 && bytes[keyStart] === 0x61 && bytes[keyStart + 1] === 0x75 && bytes[keyStart + 2] === 0x74 && bytes[keyStart + 3] === 0x68;
+  if (isAuth) {
+    if (s.authCount > 0 && !s.kafka) throw invalid('ERR_KVPAIR', 'The client response has two "auth" kvpairs; send one');
+    s.authCount++;
+    p = authValue(s, p);
+  }
+  p = skip(bytes, p, VALUE);
+  if (bytes[p] !== KVSEP) {
+    throw invalid(
+      isAuth ? 'ERR_TOKEN_SYNTAX' : 'ERR_EXTENSION_VALUE',
+      `The value of the kvpair at byte ${keyStart} has byte 0x${bytes[p]!.toString(16).padStart(2, '0')} at ${p}; values are VCHAR, SP, HTAB, CR and LF (RFC 7628 §3.1)`,
+    );
+  }
+  if (s.kafka && p === eq + 1) {
+    throw invalid('ERR_EXTENSION_VALUE', `The value of the kvpair at byte ${keyStart} is empty, which Kafka does not accept`);
+  }
+  s.pairs.push(keyStart, eq, p);
+  s.pos = p + 1;
+}
+
+// RFC 6750 §2.1:
+//   b64token    = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+//   credentials = "Bearer" 1*SP b64token
+// The scheme is read as an RFC 7235 auth-scheme (token) and compared case-insensitively (RFC 7235 §2.1); Kafka
+// reads it as \w+. Returns where the scan stopped; the caller's value scan continues from there, so the token's
+// bytes are read once.
+function authValue(s: Scan, start: number): number {
+  const { bytes } = s;
+  let p = start;
+  while (CLASS[bytes[p]!]! & (s.kafka ? WORD : TCHAR)) p++;
+  s.schemeStart = start;
+  s.schemeEnd = p;
+  while (bytes[p] === SP) p++;
+  const tokenStart = p;
+  p = skip(bytes, p, B64);
+  const bodyEnd = p;
+  while (bytes[p] === EQUALS) p++;
+  s.tokenStart = tokenStart;
+  s.tokenEnd = p;
+  s.authWellFormed = s.schemeEnd > start && tokenStart > s.schemeEnd && bodyEnd > tokenStart && bytes[p] === KVSEP;
+  return p;
+}
+
+/** True when bytes [start, end) spell "bearer" in any case. */
+function isBearer(bytes: Uint8Array, start: number, end: number): boolean {
+  return (
+    end - start === 6 &&
+    (bytes[start]! | 0x20) === 0x62 &&
+    (bytes[start + 1]! | 0x20) === 0x65 &&
+    (bytes[start + 2]! | 0x20) === 0x61 &&
+    (bytes[start + 3]! | 0x20) === 0x72 &&
+    (bytes[start + 4]! | 0x20) === 0x65 &&
+    (bytes[start + 5]! | 0x20) === 0x72
+  );
+}
+
+function checkCredentials(s: Scan): void {
+  const { bytes } = s;
+  if (s.kafka) {
+    // Kafka matches the whole auth pattern first ("invalid 'auth' format"), then compares the scheme.
+    if (!s.authWellFormed) throw invalid('ERR_TOKEN_SYNTAX', 'The "auth" value must be "Bearer", one or more spaces, then a b64token (RFC 6750 §2.1)');
+    if (!isBearer(bytes, s.schemeStart, s.schemeEnd)) throw invalid('ERR_AUTH_SCHEME', 'The "auth" scheme is not Bearer; OAUTHBEARER carries bearer tokens only');
+    return;
+  }
+  const schemeEnded = s.schemeEnd > s.schemeStart && (bytes[s.schemeEnd] === SP || bytes[s.schemeEnd] === KVSEP);
+  if (schemeEnded && !isBearer(bytes, s.schemeStart, s.schemeEnd)) {
+    throw invalid('ERR_AUTH_SCHEME', 'The "auth" scheme is not Bearer; OAUTHBEARER carries bearer tokens only (RFC 7628 §3.1)');
+  }
+  if (s.schemeEnd === s.schemeStart) throw invalid('ERR_AUTH_SCHEME', 'The "auth" value names no scheme; send "Bearer <token>" (RFC 6750 §2.1)');
+  if (!s.authWellFormed) throw invalid('ERR_TOKEN_SYNTAX', 'The "auth" value must be "Bearer", one or more spaces, then a b64token (RFC 6750 §2.1)');
+}
+
+function build(s: Scan): ClientResponse {
+  checkCredentials(s);
+  const { bytes } = s;
+  let text: string;
+  try {
+    // Without an authzid byte >= 0x80 the message is ASCII (the scan saw to that): the faster decoder suffices.
+    text = (s.nonAscii ? utf8Decoder : asciiDecoder).decode(bytes);
+  } catch (cause) {
+    // Only the authzid may hold bytes >= 0x80 (every other class is ASCII), so the bad sequence is there.
+    throw new OAuthBearerError('ERR_AUTHZID', 'The authzid is not valid UTF-8 (RFC 5801 §4 saslname)', { status: 'invalid_request', cause });
+  }
+  // Non-ASCII bytes can only sit in the authzid, at the start: later positions shift by one constant.
+  const d = bytes.length - text.length;
+  let authzidRaw: string | null = null;
+  let authzid: string | null = null;
+  if (s.authzidStart >= 0) {
+    authzidRaw = text.slice(s.authzidStart, s.authzidEnd - d);
+    authzid = authzidRaw.includes('=') ? unescapeSaslname(authzidRaw) : authzidRaw;
+  }
+  const token = text.slice(s.tokenStart - d, s.tokenEnd - d);
+  const scheme = text.slice(s.schemeStart - d, s.schemeEnd - d);
+  const extensions = new Map<string, string>();
+  let host: string | null = null;
+  let port: number | null = null;
+  const pairs = s.pairs;
+  for (let i = 0; i < pairs.length; i += 3) {
+    const keyStart = pairs[i]!;
+    const eq = pairs[i + 1]!;
+    const end = pairs[i + 2]!;
+    const keyLength = eq - keyStart;
+    if (keyLength === 4 && bytes[keyStart] === 0x61 && bytes[keyStart + 1] === 0x75 && bytes[keyStart + 2] === 0x74 && bytes[keyStart + 3] === 0x68) continue;
+    const key = text.slice(keyStart - d, eq - d);
+    const value = text.slice(eq + 1 - d, end - d);
+    if (s.kafka) {
+      // Kafka puts the kvpairs in a HashMap: a repeated key keeps its last value.
+      extensions.set(key, value);
+    } else if (key === 'host') {
+      if (host !== null) throw invalid('ERR_KVPAIR', 'The client response has two "host" kvpairs; send one');
+      if (value.length === 0) throw invalid('ERR_KVPAIR', 'The "host" kvpair is empty; send the host name the client connected to (RFC 7628 §3.1)');
+      host = value;
+    } else if (key === 'port') {
+      if (port !== null) throw invalid('ERR_KVPAIR', 'The client response has two "port" kvpairs; send one');
+      port = portValue(value);
+    } else {
+      if (extensions.has(key)) throw invalid('ERR_KVPAIR', `The client response repeats the kvpair key "${key.slice(0, 64)}"; send each key once`);
+      extensions.set(key, value);
+    }
+  }
+  return { authzid, authzidRaw, token, scheme, host, port, extensions };
+}
+
+// RFC 7628 §3.1: port is "a decimal positive integer string without leading zeros"; TCP ports end at 65535.
+function portValue(value: string): number {
+  if (!/^[1-9][0-9]{0,4}$/.test(value) || Number(value) > 65535) {
+    throw invalid('ERR_KVPAIR', 'The "port" kvpair must be a decimal integer from 1 to 65535 without leading zeros (RFC 7628 §3.1)');
+  }
+  return Number(value);
+}
+
+/** Undoes the saslname escapes `=2C` → `,` and `=3D` → `=` (RFC 5801 §4; any case, as ABNF strings are). */
+function unescapeSaslname(raw: string): string {
+  return raw.replace(/=(2C|3D)/gi, (escape) => (escape[2] === 'C' || escape[2] === 'c' ? ',' : '='));
+}
+
+/** Escapes an authzid as a saslname: `=` → `=3D`, `,` → `=2C` (RFC 5801 §4). */
+function escapeSaslname(authzid: string): string {
+  return authzid.replace(/[=,]/g, (c) => (c === '=' ? '=3D' : '=2C'));
+}
+
+/** True when `token` is an RFC 6750 §2.1 b64token. */
+export function isB64Token(token: string): boolean {
+  let i = 0;
+  while (i < token.length) {
+    const c = token.charCodeAt(i);
+    if (c > 0x7f || !(CLASS[c]! & B64)) break;
+    i++;
+  }
+  if (i === 0) return false;
+  while (i < token.length && token.charCodeAt(i) === EQUALS) i++;
+  return i === token.length;
+}
+
+function isAll(text: string, flag: number): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f || !(CLASS[c]! & flag)) return false;
+  }
+  return true;
+}
+
+/**
+ * Checks one SASL extension as Kafka's client and broker do (`OAuthBearerClientInitialResponse.validateExtensions`):
+ * key `[A-Za-z]+` and not `auth`, value `[\x21-\x7E \t\r\n]+`. These keys and values are also valid RFC 7628 kvpairs.
+ * @throws OAuthBearerError `ERR_EXTENSION_KEY`, `ERR_EXTENSION_VALUE` (no status: the caller's input)
+ */
+export function checkExtension(key: string, value: string): void {
+  if (key === 'auth') throw new OAuthBearerError('ERR_EXTENSION_KEY', 'A SASL extension cannot be named "auth"; that key carries the token (RFC 7628 §3.1)');
+  if (key.length === 0 || !isAll(key, ALPHA)) {
+    throw new OAuthBearerError('ERR_EXTENSION_KEY', `SASL extension key "${key.slice(0, 64)}" must be one or more ASCII letters (RFC 7628 §3.1 key = 1*ALPHA)`);
+  }
+  if (value.length === 0 || !isAll(value, VALUE)) {
+    throw new OAuthBearerError(
+      'ERR_EXTENSION_VALUE',
+      `The value of SASL extension "${key}" (${value.length} characters) must be non-empty printable ASCII, space, tab, CR or LF (Kafka's rule; RFC 7628 §3.1 value)`,
+    );
+  }
+}
+
+function hasLoneSurrogate(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else return true;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Encodes a client initial response (RFC 7628 §3.1): `n,` [`a=` saslname] `,` `%x01`, then `host`, `port`,
+ * `auth=Bearer <token>` and the extensions in the order given, each followed by `%x01`, then a final `%x01`.
+ * @throws OAuthBearerError `ERR_TOKEN_SYNTAX` (not a b64token), `ERR_AUTHZID` (NUL or a lone surrogate),
+ *   `ERR_EXTENSION_KEY`, `ERR_EXTENSION_VALUE` ({@link checkExtension}, also a key repeating `host`/`port`),
+ *   `ERR_KVPAIR` (bad host or port)
+ * @example
+ * ```ts
+ * const message = encodeClientResponse({ token, extensions: { logicalCluster: 'lkc-1' } });
+ * // "n,,\x01auth=Bearer <token>\x01logicalCluster=lkc-1\x01\x01"
+ * ```
+ */
+export function encodeClientResponse(fields: ClientResponseFields): Uint8Array {
+  const { authzid, token, host, port } = fields;
+  if (typeof token !== 'string' || !isB64Token(token)) {
+    throw new OAuthBearerError('ERR_TOKEN_SYNTAX', `The token (${typeof token === 'string' ? token.length : 0} characters) is not an RFC 6750 §2.1 b64token: letters, digits, "-._~+/", then optional "=" padding`);
+  }
+  let out = 'n,';
+  if (authzid !== undefined && authzid !== '') {
+    if (authzid.includes('\0') || hasLoneSurrogate(authzid)) {
+      throw new OAuthBearerError('ERR_AUTHZID', 'The authzid must be Unicode text without NUL (RFC 5801 §4 saslname)');
+    }
+    out += `a=${escapeSaslname(authzid)}`;
+  }
+  out += ',\x01';
+  if (host !== undefined) {
+    if (host.length === 0 || !isAll(host, VALUE)) {
+      throw new OAuthBearerError('ERR_KVPAIR', 'The host must be non-empty printable ASCII (RFC 7628 §3.1 value)');
+    }
+    out += `host=${host}\x01`;
+  }
+  if (port !== undefined) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new OAuthBearerError('ERR_KVPAIR', `The port must be an integer from 1 to 65535, not ${String(port)}`);
+    }
+    out += `port=${port}\x01`;
+  }
+  out += `auth=Bearer ${token}\x01`;
+  const extensions = fields.extensions;
+  if (extensions !== undefined) {
+    const entries: Iterable<readonly [string, string]> = extensions instanceof Map ? extensions.entries() : Object.entries(extensions);
+    for (const [key, value] of entries) {
+      checkExtension(key, value);
+      if ((key === 'host' && host !== undefined) || (key === 'port' && port !== undefined)) {
+        throw new OAuthBearerError('ERR_EXTENSION_KEY', `SASL extension "${key}" repeats the ${key} kvpair; give it once`);
+      }
+      out += `${key}=${value}\x01`;
+    }
+  }
+  out += '\x01';
+  return utf8Encoder.encode(out);
+}
