@@ -148,10 +148,11 @@ export function tokenRequest(input: TokenRequestInput): TokenRequest {
 
 /**
  * A fetch `Request` for a {@link TokenRequest}. `content-length` is left to fetch, which computes the same value
- * (and browsers forbid setting it).
+ * (and browsers forbid setting it). Redirects are not followed: a redirect would send the credentials to a URL the
+ * allow-list never saw (CVE-2025-27817); a 3xx answer is retried and then fails, as Kafka's other statuses are.
  */
 export function toFetchRequest(request: TokenRequest, signal?: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) if (name !== 'content-length') headers.set(name, value);
-  return new Request(request.url, { method: request.method, headers, body: request.body, ...(signal === undefined ? {} : { signal }) });
+  return new Request(request.url, { method: request.method, headers, body: request.body, redirect: 'manual', ...(signal === undefined ? {} : { signal }) });
 }

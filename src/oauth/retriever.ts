@@ -189,10 +189,11 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
     try {
       return processTokenResponse({ status, body }, { nowMs });
     } catch (error) {
-      // Kafka: non-retryable statuses fail at once; other failure statuses and an empty 200/201 body are IOExceptions
-      // inside Retry; a parse failure of a non-empty success body happens after Retry and is not retried.
+      // Kafka (HttpAccessTokenRetriever.handleOutput): non-retryable statuses fail at once; other failure statuses and
+      // an empty (zero-length) 200/201 body are IOExceptions inside Retry; parsing a non-empty success body (blank
+      // included) happens after Retry and is not retried.
       const success = status === 200 || status === 201;
-      if ((!success && !UNRETRYABLE_STATUSES.has(status)) || (success && body.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d))) retryable.add(error);
+      if ((!success && !UNRETRYABLE_STATUSES.has(status)) || (success && body.byteLength === 0)) retryable.add(error);
       throw error;
     }
   }

@@ -131,6 +131,19 @@ describe('token retriever: retry (Kafka Retry)', () => {
     expect(h.requests).toHaveLength(2);
   });
 
+  it('does not retry a blank (whitespace-only) 200 body: Kafka parses it after Retry', async () => {
+    const h = harness([new Response(' \n', { status: 200 }), GOOD]);
+    const e = await failure(h.retrieve());
+    expect(e).toMatchObject({ code: 'ERR_TOKEN_RESPONSE', status: 'invalid_response' });
+    expect(h.requests).toHaveLength(1);
+  });
+
+  it('does not follow redirects (the allow-list never saw the target), retries the 3xx as Kafka retries it', async () => {
+    const h = harness([new Response(null, { status: 302, headers: { location: 'https://evil.example/token' } }), GOOD]);
+    expect((await h.retrieve()).accessToken).toBe('eyJ.tok.sig');
+    expect(h.requests.map((r) => [r.redirect, r.url])).toEqual([['manual', ENDPOINT], ['manual', ENDPOINT]]);
+  });
+
   it('does not retry a non-JSON 200 body: ERR_TOKEN_RESPONSE invalid_response', async () => {
     const h = harness([new Response('<html>login page</html>', { status: 200 }), GOOD]);
     const e = await failure(h.retrieve());
