@@ -6,6 +6,7 @@
  */
 import { OAuthBearerError } from '../errors.js';
 import { javaTrim } from './java-string.js';
+import type { HttpPort } from '../ports.js';
 
 /** The name of Kafka's JVM system property holding the allow-list, accepted here as a config key too. */
 export const ALLOWED_URLS_PROPERTY = 'org.apache.kafka.sasl.oauthbearer.allowed.urls';
@@ -31,8 +32,9 @@ export function parseAllowedUrls(value: string | undefined): AllowedUrls {
 }
 
 /**
- * Refuses a URL that the allow-list does not name. Matching is exact string equality after trimming, as Kafka's
- * `Set.contains` is: `https://idp/token` and `https://idp/token/` are different URLs.
+ * Refuses a URL that the allow-list does not name. Matching is string equality after trimming, as Kafka's
+ * `Set.contains` is, or equality of the WHATWG-serialised URLs (a fetch `Request` serialises `https://IDP` as
+ * `https://idp/`): `https://idp/token` and `https://idp/token/` stay different URLs.
  * @param what which setting the URL came from (`sasl.oauthbearer.token.endpoint.url`), for the message
  * @throws OAuthBearerError `ERR_URL_NOT_ALLOWED`
  * @example
@@ -42,7 +44,8 @@ export function parseAllowedUrls(value: string | undefined): AllowedUrls {
  */
 export function checkUrlAllowed(url: string, allowed: AllowedUrls, what = 'URL'): void {
   if (allowed === '*') return;
-  if (allowed.some((entry) => javaTrim(entry) === url)) return;
+  const normal = normalize(url);
+  if (allowed.some((entry) => javaTrim(entry) === url || (normal !== null && normalize(javaTrim(entry)) === normal))) return;
   throw new OAuthBearerError(
     'ERR_URL_NOT_ALLOWED',
     `The ${what} ${describeUrl(url)} is not in the allowed URLs; add it to ${ALLOWED_URLS_PROPERTY} ` +
@@ -60,5 +63,34 @@ export function describeUrl(url: string): string {
     return JSON.stringify(parsed.href);
   } catch {
     return `(an unparsable URL of ${url.length} characters)`;
+  }
+}
+
+/**
+ * Wraps an HTTP port so it refuses, before sending anything, any request whose URL is not on the allow-list: one
+ * guard for the token endpoint and the JWKS endpoint alike (Kafka checks both, CVE-2025-27817).
+ * @throws OAuthBearerError `ERR_URL_NOT_ALLOWED` (from the returned port) for a URL not on the list
+ * @example
+ * ```ts
+ * const http = allowListedHttp(fetchHttp, parseAllowedUrls(process.env.ALLOWED_URLS));
+ * const jwks = createRemoteJwks({ url, http, clock, sleep });
+ * ```
+ */
+export function allowListedHttp(http: HttpPort, allowed: AllowedUrls): HttpPort {
+  return (request) => {
+    try {
+      checkUrlAllowed(request.url, allowed);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return http(request);
+  };
+}
+
+function normalize(url: string): string | null {
+  try {
+    return new URL(url).href;
+  } catch {
+    return null;
   }
 }

@@ -2,7 +2,7 @@
 // precedence; ConfigDef parsing) and the URL allow-list (CVE-2025-27817).
 import { describe, expect, it } from 'vitest';
 import { parseKafkaTokenConfig, RETRIEVER_CLASSES, tokenRetrieverConfig, type KafkaFileSources } from '../../src/oauth/config.js';
-import { checkUrlAllowed, parseAllowedUrls } from '../../src/oauth/urls.js';
+import { allowListedHttp, checkUrlAllowed, parseAllowedUrls } from '../../src/oauth/urls.js';
 
 const URL_ = 'https://idp.example.com/oauth2/token';
 const base = (extra: Record<string, string> = {}) => new Map(Object.entries({ 'sasl.oauthbearer.token.endpoint.url': URL_, ...extra }));
@@ -100,7 +100,17 @@ describe('URL allow-list (CVE-2025-27817)', () => {
     expect(() => checkUrlAllowed(URL_, parseAllowedUrls(''))).toThrow(expect.objectContaining({ code: 'ERR_URL_NOT_ALLOWED' }));
     expect(() => checkUrlAllowed(`${URL_}/`, [URL_])).toThrow(expect.objectContaining({ code: 'ERR_URL_NOT_ALLOWED' }));
     expect(() => checkUrlAllowed(URL_, [URL_])).not.toThrow();
+    expect(() => checkUrlAllowed('https://idp.example.com/', ['https://IDP.example.com'])).not.toThrow();
     expect(() => checkUrlAllowed('https://anything.example/x', parseAllowedUrls(' * '))).not.toThrow();
+  });
+
+  it('allowListedHttp refuses a URL before the port is called, and passes allowed ones through', async () => {
+    const called: string[] = [];
+    const http = allowListedHttp(async (r) => { called.push(r.url); return new Response('{}'); }, ['https://idp.example.com/jwks']);
+    await expect(http(new Request('https://other.example/jwks'))).rejects.toMatchObject({ code: 'ERR_URL_NOT_ALLOWED' });
+    expect(called).toEqual([]);
+    expect((await http(new Request('https://idp.example.com/jwks'))).status).toBe(200);
+    expect(called).toEqual(['https://idp.example.com/jwks']);
   });
 
   it('never prints a password from the URL', () => {

@@ -37,6 +37,7 @@ function clientAuthOf(input: VectorInput): ClientAuth {
   }
 }
 
+/** The oauth area's operations: `token.request`, `token.response`, `assertion.create` (assertions signed with WebCrypto). */
 export const oauthOps: VectorOps = {
   'token.request': {
     run(input) {
