@@ -32,6 +32,11 @@ export interface KeySource {
   keysFor(alg: JwsAlgorithm, kid: string | undefined, nowMs: number): readonly Jwk[] | Promise<readonly Jwk[]>;
   /** True while `jwk` (an object this source returned) is still in the key set. */
   hasKey(jwk: Jwk): boolean;
+  /**
+   * Starts any refresh that is due, without waiting. A verified-token cache calls it on hits, so a broker whose
+   * clients all hit the cache still notices rotated and revoked keys.
+   */
+  refreshIfDue?(nowMs: number): void;
 }
 
 /**
@@ -114,7 +119,11 @@ export class JwksCache {
   lastError: unknown = undefined;
 
   constructor(config: JwksRefreshConfig = {}) {
-    const c = { ...JWKS_DEFAULTS, ...stripUndefined(config) };
+    const c: Record<keyof JwksRefreshConfig, number> = { ...JWKS_DEFAULTS };
+    for (const name of Object.keys(JWKS_DEFAULTS) as Array<keyof JwksRefreshConfig>) {
+      const value = config[name];
+      if (value !== undefined) c[name] = value;
+    }
     for (const [name, value] of Object.entries(c)) {
       if (typeof value !== 'number' || !(value >= 0) || (name === 'refreshMs' && value === 0)) {
         throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `The JWKS setting ${name} must be a ${name === 'refreshMs' ? 'positive' : 'non-negative'} number`);
@@ -143,7 +152,9 @@ export class JwksCache {
    * per-kid and global limits, asks for an expedited refresh (`refresh: true`; the driver then polls).
    */
   select(alg: JwsAlgorithm, kid: string | undefined, nowMs: number): { keys: Jwk[]; refresh: boolean } {
-    const keys = this.keys === null ? [] : selectKeys(this.keys, alg, kid);
+    // Before the first key set arrives every kid is unknown; the initial fetch is due anyway and is not expedited.
+    if (this.keys === null) return { keys: [], refresh: false };
+    const keys = selectKeys(this.keys, alg, kid);
     if (keys.length > 0 || kid === undefined || kid.length > MAX_KID_LENGTH) return { keys, refresh: false };
     const last = this.missingKids.get(kid);
     if (last !== undefined && nowMs - last < this.config.missingKidIntervalMs) return { keys, refresh: false };
@@ -213,10 +224,6 @@ export class JwksCache {
   }
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /**
  * Reads a response body as UTF-8 text, refusing more than `limit` bytes.
  * @throws OAuthBearerError `ERR_INPUT_TOO_LARGE`, `ERR_UTF8`
@@ -281,7 +288,7 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
   const { http, clock, sleep, url } = options;
   let inFlight: Promise<void> | null = null;
 
-  async function attempt(): Promise<void> {
+  async function attempt(nowMs: () => number): Promise<void> {
     let response: Response;
     try {
       response = await http(new Request(url, { headers: { accept: 'application/json' } }));
@@ -293,19 +300,24 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
       throw new OAuthBearerError('ERR_JWKS', `The JWKS endpoint answered HTTP ${response.status}; expected 200`);
     }
     const jwks = parseJwks(await readBoundedText(response, MAX_JWKS_LENGTH, 'JWKS'));
-    cache.fetched(jwks, clock.nowMs());
+    cache.fetched(jwks, nowMs());
   }
 
   async function run(): Promise<void> {
+    // After sleeping until a retry time it is at least that time, whatever the clock says: this keeps the retry
+    // budget finite even with a coarse or simulated clock.
+    let sleptUntilMs = -Infinity;
+    const nowMs = (): number => Math.max(clock.nowMs(), sleptUntilMs);
     for (;;) {
       try {
-        await attempt();
+        await attempt(nowMs);
         return;
       } catch (error) {
-        const retry = cache.fetchFailed(error, clock.nowMs());
+        const retry = cache.fetchFailed(error, nowMs());
         if (retry === null) return;
         await sleep(Math.max(0, retry.retryAtMs - clock.nowMs()));
-        if (cache.poll(Math.max(clock.nowMs(), retry.retryAtMs)).type !== 'fetch') return;
+        sleptUntilMs = retry.retryAtMs;
+        if (cache.poll(nowMs()).type !== 'fetch') return;
       }
     }
   }
@@ -323,6 +335,9 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
   return {
     cache,
     hasKey: (jwk) => cache.hasKey(jwk),
+    refreshIfDue(nowMs) {
+      pump(nowMs)?.catch(() => undefined);
+    },
     refresh: () => pump(clock.nowMs()) ?? Promise.resolve(),
     keysFor(alg, kid, nowMs) {
       const first = cache.select(alg, kid, nowMs);

@@ -109,6 +109,7 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
       if (hit !== undefined) {
         const nowSeconds = Math.floor(context.nowMs / 1000);
         // Evicted at exp (with the skew, as the check itself), and when its key has left the key set.
+        source.refreshIfDue?.(context.nowMs);
         if (nowSeconds - skew < hit.expSeconds && (hit.nbfSeconds === null || nowSeconds + skew >= hit.nbfSeconds) && source.hasKey(hit.key)) {
           checkCertificateBinding(hit.boundThumbprint, context.certificateThumbprint);
           return hit.token;
