@@ -9,7 +9,7 @@
 // invalid_request; the test shows that too.
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -26,7 +26,7 @@ import { GRANT_TYPE_JWT_BEARER } from '../../src/oauth/request.js';
 import { encodeBase64url } from '../../src/encoding/base64.js';
 import { nodeCryptoPort } from '../../src/node/crypto.js';
 import { tlsHttp } from '../../src/node/http.js';
-import { nodeRetrieverPorts } from '../../src/node/token-retriever.js';
+import { kafkaTokenRetriever, nodeRetrieverPorts } from '../../src/node/token-retriever.js';
 import type { JwsAlgorithm } from '../../src/ports.js';
 import { OAuthBearerError } from '../../src/errors.js';
 
@@ -241,6 +241,46 @@ describe('token retrieval from oidc-provider 9 (HTTPS, test CA)', () => {
     try {
       const error = await retriever(none(), http, { grantType: GRANT_TYPE_JWT_BEARER, grantAssertion: staticAssertionSource('a.b.c') })().catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ERR_TOKEN_ENDPOINT', status: 'invalid_request' });
+    } finally {
+      http.close();
+    }
+  });
+});
+
+describe('from Kafka settings (kafkaTokenRetriever) against oidc-provider', () => {
+  it('client secret from the deprecated JAAS options, with sasl.oauthbearer.header.urlencode=true', async () => {
+    const http = tlsHttp({ ca });
+    try {
+      const retrieve = kafkaTokenRetriever(
+        new Map([['sasl.oauthbearer.token.endpoint.url', tokenEndpoint], ['sasl.oauthbearer.header.urlencode', 'true'], ['sasl.login.retry.backoff.max.ms', '200']]),
+        new Map([['clientId', 'basic-client'], ['clientSecret', SECRETS.basic], ['scope', 'kafka']]),
+        { allowedUrls: tokenEndpoint, ports: { http } },
+      );
+      const token = await validate((await retrieve()).accessToken, jwksUrl, 'urn:kafka:cluster', issuer, http);
+      expect(token.principal).toBe('basic-client');
+    } finally {
+      http.close();
+    }
+  });
+
+  it('KIP-1258: a locally generated assertion from an encrypted PKCS#8 key file (jti included)', async () => {
+    const http = tlsHttp({ ca });
+    try {
+      const keyFile = join(dir, 'kip1258.pem');
+      writeFileSync(keyFile, keyPairs.RS256.privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'key-pass' }) as string);
+      const props = (jti: string) => new Map([
+        ['sasl.oauthbearer.token.endpoint.url', tokenEndpoint], ['sasl.oauthbearer.scope', 'kafka'], ['sasl.login.retry.backoff.max.ms', '200'],
+        ['sasl.oauthbearer.client.credentials.client.id', 'pkjwt-RS256'],
+        ['sasl.oauthbearer.assertion.private.key.file', keyFile], ['sasl.oauthbearer.assertion.private.key.passphrase', 'key-pass'],
+        ['sasl.oauthbearer.assertion.claim.iss', 'pkjwt-RS256'], ['sasl.oauthbearer.assertion.claim.sub', 'pkjwt-RS256'],
+        ['sasl.oauthbearer.assertion.claim.aud', tokenEndpoint], ['sasl.oauthbearer.assertion.claim.jti.include', jti],
+      ]);
+      const retrieve = kafkaTokenRetriever(props('true'), new Map(), { allowedUrls: tokenEndpoint, ports: { http } });
+      const token = await validate((await retrieve()).accessToken, jwksUrl, 'urn:kafka:cluster', issuer, http);
+      expect(token.principal).toBe('pkjwt-RS256');
+      // Kafka's default leaves jti out; oidc-provider requires one (replay detection), so it refuses the client.
+      const noJti = kafkaTokenRetriever(props('false'), new Map(), { allowedUrls: tokenEndpoint, ports: { http } });
+      await expect(noJti()).rejects.toMatchObject({ code: 'ERR_TOKEN_ENDPOINT', status: 'invalid_client' });
     } finally {
       http.close();
     }
