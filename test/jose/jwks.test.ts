@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { OAuthBearerError } from '../../src/errors.js';
 import { JwksCache, staticKeySource } from '../../src/jose/jwks.js';
 import { parseJwks } from '../../src/jose/jwk.js';
+import type { Jwk } from '../../src/ports.js';
 import { testKey } from './ports.js';
 
 const k1 = { ...testKey('ES256').publicJwk, kid: 'k1' };
@@ -126,11 +127,13 @@ describe('staticKeySource', () => {
   it('selects by kid and alg, drops private members and unknown key types (RFC 7517 §5)', () => {
     const ed = testKey('EdDSA');
     const source = staticKeySource({ keys: [{ ...ed.privateJwk, kid: 'e' }, { kty: 'oct', k: 'AA' }, { kty: 'weird' }, 5] });
-    const [key] = source.keysFor('EdDSA', 'e', 0) as never[];
+    const found = source.keysFor('EdDSA', 'e', 0) as Jwk[];
+    expect(found).toHaveLength(1);
+    const key = found[0]!;
     expect(key).toMatchObject({ kid: 'e', x: ed.publicJwk.x });
-    expect((key as Record<string, unknown>).d).toBeUndefined();
+    expect(key.d).toBeUndefined();
     expect(source.keysFor('ES256', 'e', 0)).toEqual([]);
-    expect(source.hasKey(key!)).toBe(true);
+    expect(source.hasKey(key)).toBe(true);
     expect(() => staticKeySource('{"keys":1}')).toThrow(OAuthBearerError);
     expect(() => staticKeySource('nope')).toThrow(OAuthBearerError);
   });
