@@ -94,6 +94,18 @@ function scrub(error: unknown, secrets: readonly string[]): unknown {
   });
 }
 
+/**
+ * A safe description of an I/O failure: the first system or TLS error code in the cause chain (`ECONNREFUSED`,
+ * `SELF_SIGNED_CERT_IN_CHAIN`), else the error's name. Never the message, which may quote the request.
+ */
+function describeIoError(error: unknown): string {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return code;
+  }
+  return error instanceof Error ? error.name : 'network error';
+}
+
 function timeoutSignal(ports: TokenRetrieverPorts, ms: number): AbortSignal {
   return (ports.timeout ?? ((n: number) => AbortSignal.timeout(n)))(ms);
 }
@@ -158,7 +170,7 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
       const error = timedOut !== null
         ? new OAuthBearerError('ERR_HTTP_TIMEOUT', `The token endpoint request timed out: ${timedOut}; raise sasl.login.connect.timeout.ms / sasl.login.read.timeout.ms or check the endpoint`)
         : cause instanceof OAuthBearerError ? cause
-        : new OAuthBearerError('ERR_HTTP', `The token endpoint request failed: ${cause instanceof Error ? cause.name : 'network error'}; check sasl.oauthbearer.token.endpoint.url and the network`, { cause });
+        : new OAuthBearerError('ERR_HTTP', `The token endpoint request failed (${describeIoError(cause)}); check sasl.oauthbearer.token.endpoint.url, the TLS trust and the network`, { cause });
       return error;
     };
 

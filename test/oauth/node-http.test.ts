@@ -106,7 +106,7 @@ describe.each(ports)('%s', (_name, make) => {
     const before = requests;
     try {
       const error = (await retrieve('/reset', http, {}, { backoffMs: 20, backoffMaxMs: 100 }).catch((e: unknown) => e)) as Error;
-      expect(error).toMatchObject({ code: 'ERR_HTTP' });
+      expect(error).toMatchObject({ code: 'ERR_HTTP', message: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET|socket hang up|TypeError/) });
       expect(error.message).not.toContain(SECRET);
       expect(requests - before).toBeGreaterThanOrEqual(3);
     } finally {
