@@ -315,7 +315,7 @@ function kvpair(s: Scan): void {
     );
   }
   if (s.kafka && p === eq + 1) {
-    throw invalid('ERR_EXTENSION_VALUE', `The value of the kvpair at byte ${keyStart} is empty, which Kafka does not accept`);
+    throw invalid(isAuth ? 'ERR_TOKEN_SYNTAX' : 'ERR_EXTENSION_VALUE', `The value of the kvpair at byte ${keyStart} is empty, which Kafka does not accept`);
   }
   s.pairs.push(keyStart, eq, p);
   s.pos = p + 1;
