@@ -19,7 +19,8 @@ import * as jose from 'jose';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwtValidator } from '../../src/jose/validator.js';
-import type { Jwks } from '../../src/jose/jwk.js';
+import { createRemoteJwks } from '../../src/jose/jwks.js';
+import { allowListedHttp } from '../../src/oauth/urls.js';
 import { clientSecretBasic, clientSecretPost, none, privateKeyJwt, tlsClientAuth, type ClientAuthMethod } from '../../src/oauth/client-auth.js';
 import { createTokenRetriever, staticAssertionSource, layeredAssertionSource, type TokenRetrieverConfig } from '../../src/oauth/retriever.js';
 import { GRANT_TYPE_JWT_BEARER } from '../../src/oauth/request.js';
@@ -27,7 +28,7 @@ import { encodeBase64url } from '../../src/encoding/base64.js';
 import { nodeCryptoPort } from '../../src/node/crypto.js';
 import { tlsHttp } from '../../src/node/http.js';
 import { kafkaTokenRetriever, nodeRetrieverPorts } from '../../src/node/token-retriever.js';
-import type { JwsAlgorithm } from '../../src/ports.js';
+import { systemClock, type JwsAlgorithm } from '../../src/ports.js';
 import { OAuthBearerError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'oauthbearer-oidc-'));
@@ -155,11 +156,10 @@ function retriever(clientAuth: ClientAuthMethod, http: ReturnType<typeof tlsHttp
 }
 
 async function validate(token: string, url: string, audience: string, iss: string, http: ReturnType<typeof tlsHttp>, certificateThumbprint?: string) {
-  // The JWKS as the server serves it, fetched through the same HTTP port (createRemoteJwks would do the same; it
-  // currently refuses its own url/http options, see the report).
-  const response = await http(new Request(url, { headers: { accept: 'application/json' } }));
-  expect(response.status).toBe(200);
-  const keys = (await response.json()) as Jwks;
+  // The JWKS served by the same server, through the remote key source and an allow-listed port (CVE-2025-27817:
+  // the JWKS URL is checked before any request, as the token endpoint is).
+  const keys = createRemoteJwks({ url, http: allowListedHttp(http, [url]), clock: systemClock, sleep: async () => undefined });
+  await keys.refresh();
   const validator = createJwtValidator({ keys, crypto: nodeCryptoPort, audience: [audience], issuer: iss });
   return validator(token, { nowMs: Date.now(), ...(certificateThumbprint === undefined ? {} : { certificateThumbprint }) });
 }
@@ -244,6 +244,18 @@ describe('token retrieval from oidc-provider 9 (HTTPS, test CA)', () => {
     } finally {
       http.close();
     }
+  });
+});
+
+describe('JWKS URL allow-list', () => {
+  it('refuses a JWKS URL that is not allowed before any request', async () => {
+    let called = 0;
+    const keys = createRemoteJwks({ url: jwksUrl, http: allowListedHttp(async (r) => { called++; return new Response(r.url); }, [tokenEndpoint]), clock: systemClock, sleep: async () => undefined, retryBackoffMaxMs: 0 });
+    await keys.refresh().catch(() => undefined);
+    // createRemoteJwks wraps port failures as ERR_HTTP; the allow-list refusal is its cause.
+    const error = keys.cache.lastError as OAuthBearerError;
+    expect([error.code, (error.cause as OAuthBearerError | undefined)?.code]).toContain('ERR_URL_NOT_ALLOWED');
+    expect(called).toBe(0);
   });
 });
 
