@@ -369,12 +369,10 @@ function checkCredentials(s: Scan): void {
   if (schemeEnded && !isBearer(bytes, s.schemeStart, s.schemeEnd)) {
     throw invalid('ERR_AUTH_SCHEME', 'The "auth" scheme is not Bearer; OAUTHBEARER carries bearer tokens only (RFC 7628 §3.1)');
   }
-  if (s.schemeEnd === s.schemeStart) throw invalid('ERR_AUTH_SCHEME', 'The "auth" value names no scheme; send "Bearer <token>" (RFC 6750 §2.1)');
   if (!s.authWellFormed) throw invalid('ERR_TOKEN_SYNTAX', 'The "auth" value must be "Bearer", one or more spaces, then a b64token (RFC 6750 §2.1)');
 }
 
 function build(s: Scan): ClientResponse {
-  checkCredentials(s);
   const { bytes } = s;
   let text: string;
   try {
@@ -421,6 +419,8 @@ function build(s: Scan): ClientResponse {
       extensions.set(key, value);
     }
   }
+  // Last, as Kafka does: a scheme other than Bearer is reported only for an otherwise well-formed message.
+  checkCredentials(s);
   return { authzid, authzidRaw, token, scheme, host, port, extensions };
 }
 
