@@ -11,7 +11,7 @@ import type { JwsAlgorithm } from '../ports.js';
 import { ASSERTION_ALGORITHMS } from './assertion.js';
 import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, type GrantType } from './request.js';
 import { DEFAULT_RETRY_BACKOFF_MAX_MS, DEFAULT_RETRY_BACKOFF_MS, type RetryConfig } from './retry.js';
-import { ALLOWED_URLS_PROPERTY, parseAllowedUrls, type AllowedUrls } from './urls.js';
+import { ALLOWED_FILES_PROPERTY, ALLOWED_URLS_PROPERTY, parseAllowedUrls, type AllowedUrls } from './urls.js';
 import { javaTrim } from './java-string.js';
 import { layeredAssertionSource, type AssertionSource, type TokenRetrieverConfig, type ValueSource } from './retriever.js';
 import type { AssertionTemplate } from './assertion.js';
@@ -41,6 +41,7 @@ export const KAFKA = {
   assertionPrivateKeyPassphrase: 'sasl.oauthbearer.assertion.private.key.passphrase',
   assertionTemplateFile: 'sasl.oauthbearer.assertion.template.file',
   allowedUrls: ALLOWED_URLS_PROPERTY,
+  allowedFiles: ALLOWED_FILES_PROPERTY,
 } as const;
 
 /** Kafka's retriever class names (`sasl.oauthbearer.jwt.retriever.class`, KIP-1139). */
@@ -74,6 +75,8 @@ export interface KafkaTokenConfig {
   /** For `file`: the token file's path. */
   readonly tokenFile?: string;
   readonly allowedUrls: AllowedUrls;
+  /** Absolute paths of credential files that may be read (Kafka's `allowed.files`; default none). */
+  readonly allowedFiles: AllowedUrls;
   readonly clientId?: string;
   readonly clientSecret?: string;
   readonly scope?: string;
@@ -86,7 +89,8 @@ export interface KafkaTokenConfig {
   readonly extensions: ReadonlyMap<string, string>;
 }
 
-type Props = ReadonlyMap<string, string>;
+/** Kafka client properties, already parsed (see `parseProperties`). */
+export type Props = ReadonlyMap<string, string>;
 
 function configError(name: string, problem: string): never {
   throw new OAuthBearerError('ERR_CONFIG', `Invalid value for configuration ${name}: ${problem}`);
@@ -168,7 +172,8 @@ function assertionConfig(props: Props): AssertionConfig | null {
 
 /**
  * Reads Kafka's login settings. `props` are client properties (`sasl.oauthbearer.*`, `sasl.login.*`, and
- * optionally `org.apache.kafka.sasl.oauthbearer.allowed.urls`, Kafka's JVM system property); `jaas` are the
+ * optionally Kafka's JVM system properties `org.apache.kafka.sasl.oauthbearer.allowed.urls` and `.allowed.files`,
+ * also accepted as options); `jaas` are the
  * OAuthBearerLoginModule's options. Precedence for client_credentials: assertion file > locally generated
  * assertion (private key file) > client secret (KIP-1258).
  * @throws OAuthBearerError `ERR_CONFIG` for a missing endpoint or credential, a bad number/boolean, an unknown
@@ -182,7 +187,7 @@ function assertionConfig(props: Props): AssertionConfig | null {
  * ]), new Map(), { allowedUrls: 'https://idp.example/token' });
  * ```
  */
-export function parseKafkaTokenConfig(props: Props, jaas: Props = new Map(), options: { allowedUrls?: string } = {}): KafkaTokenConfig {
+export function parseKafkaTokenConfig(props: Props, jaas: Props = new Map(), options: { allowedUrls?: string; allowedFiles?: string } = {}): KafkaTokenConfig {
   const tokenEndpoint = str(props, KAFKA.tokenEndpointUrl);
   if (tokenEndpoint === undefined) configError(KAFKA.tokenEndpointUrl, 'a token endpoint URL is required to retrieve tokens');
   const className = str(props, KAFKA.retrieverClass) ?? RETRIEVER_CLASSES.default;
@@ -196,6 +201,7 @@ export function parseKafkaTokenConfig(props: Props, jaas: Props = new Map(), opt
     default: configError(KAFKA.retrieverClass, `unknown retriever class "${className}"; use one of ${Object.values(RETRIEVER_CLASSES).join(', ')}`);
   }
   const allowedUrls = parseAllowedUrls(options.allowedUrls ?? props.get(KAFKA.allowedUrls));
+  const allowedFiles = parseAllowedUrls(options.allowedFiles ?? props.get(KAFKA.allowedFiles));
   const retry: RetryConfig = {
     backoffMs: int(props, KAFKA.retryBackoffMs, DEFAULT_RETRY_BACKOFF_MS, 0, LONG_SAFE)!,
     backoffMaxMs: int(props, KAFKA.retryBackoffMaxMs, DEFAULT_RETRY_BACKOFF_MAX_MS, 0, LONG_SAFE)!,
@@ -203,7 +209,7 @@ export function parseKafkaTokenConfig(props: Props, jaas: Props = new Map(), opt
   const extensions = new Map<string, string>();
   for (const [name, value] of jaas) if (name.startsWith('extension_')) extensions.set(name.slice('extension_'.length), value);
   const base = {
-    tokenEndpoint, allowedUrls, retry, extensions,
+    tokenEndpoint, allowedUrls, allowedFiles, retry, extensions,
     urlencode: bool(props, KAFKA.headerUrlencode, false),
     connectTimeoutMs: int(props, KAFKA.connectTimeoutMs, null, 0, INT_MAX),
     readTimeoutMs: int(props, KAFKA.readTimeoutMs, null, 0, INT_MAX),

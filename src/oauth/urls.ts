@@ -12,6 +12,27 @@ import type { HttpPort } from '../ports.js';
 export const ALLOWED_URLS_PROPERTY = 'org.apache.kafka.sasl.oauthbearer.allowed.urls';
 
 /**
+ * Kafka's file allow-list property (`BrokerSecurityConfigs.ALLOWED_SASL_OAUTHBEARER_FILES_CONFIG`, default empty):
+ * the absolute paths of the assertion, private key and template files that may be read.
+ */
+export const ALLOWED_FILES_PROPERTY = 'org.apache.kafka.sasl.oauthbearer.allowed.files';
+
+/**
+ * Refuses a file whose absolute path the allow-list does not name (Kafka `ConfigurationUtils.validateFile` →
+ * `throwIfFileIsNotAllowed`); `'*'` allows any file. The caller resolves the path (the core has no file system).
+ * @param what the setting naming the file (`sasl.oauthbearer.assertion.file`)
+ * @throws OAuthBearerError `ERR_URL_NOT_ALLOWED`
+ */
+export function checkFileAllowed(absolutePath: string, allowed: AllowedUrls, what: string): void {
+  if (allowed === '*' || allowed.some((entry) => javaTrim(entry) === absolutePath)) return;
+  throw new OAuthBearerError(
+    'ERR_URL_NOT_ALLOWED',
+    `The file ${JSON.stringify(absolutePath)} named by ${what} is not in the allowed files; add it to ${ALLOWED_FILES_PROPERTY} ` +
+      '(the allowedFiles option), or set it to "*" to allow any file',
+  );
+}
+
+/**
  * Which URLs may be fetched: a list of exact URLs, or `'*'` for any (an explicit opt-in; Kafka itself has no
  * wildcard and needs every URL listed).
  */

@@ -287,11 +287,11 @@ describe('from Kafka settings (kafkaTokenRetriever) against oidc-provider', () =
         ['sasl.oauthbearer.assertion.claim.iss', 'pkjwt-RS256'], ['sasl.oauthbearer.assertion.claim.sub', 'pkjwt-RS256'],
         ['sasl.oauthbearer.assertion.claim.aud', tokenEndpoint], ['sasl.oauthbearer.assertion.claim.jti.include', jti],
       ]);
-      const retrieve = kafkaTokenRetriever(props('true'), new Map(), { allowedUrls: tokenEndpoint, ports: { http } });
+      const retrieve = kafkaTokenRetriever(props('true'), new Map(), { allowedUrls: tokenEndpoint, allowedFiles: keyFile, ports: { http } });
       const token = await validate((await retrieve()).accessToken, jwksUrl, 'urn:kafka:cluster', issuer, http);
       expect(token.principal).toBe('pkjwt-RS256');
       // Kafka's default leaves jti out; oidc-provider requires one (replay detection), so it refuses the client.
-      const noJti = kafkaTokenRetriever(props('false'), new Map(), { allowedUrls: tokenEndpoint, ports: { http } });
+      const noJti = kafkaTokenRetriever(props('false'), new Map(), { allowedUrls: tokenEndpoint, allowedFiles: keyFile, ports: { http } });
       await expect(noJti()).rejects.toMatchObject({ code: 'ERR_TOKEN_ENDPOINT', status: 'invalid_client' });
     } finally {
       http.close();

@@ -19,7 +19,7 @@ describe('parseKafkaTokenConfig', () => {
     }));
     expect(c).toMatchObject({
       retriever: 'client_credentials', clientId: 'svc', clientSecret: 's3cr3t', urlencode: false, assertion: null,
-      retry: { backoffMs: 100, backoffMaxMs: 10_000 }, connectTimeoutMs: null, readTimeoutMs: null, allowedUrls: [],
+      retry: { backoffMs: 100, backoffMaxMs: 10_000 }, connectTimeoutMs: null, readTimeoutMs: null, allowedUrls: [], allowedFiles: [],
     });
     const r = tokenRetrieverConfig(c, sources);
     expect(r.clientAuth).toEqual({ method: 'client_secret_basic', clientId: 'svc', clientSecret: 's3cr3t', urlencode: false });

@@ -50,7 +50,7 @@ describe('assertion file rotation (sasl.oauthbearer.assertion.file)', () => {
       ['sasl.oauthbearer.token.endpoint.url', endpoint],
       ['sasl.oauthbearer.assertion.file', path],
       ['sasl.oauthbearer.client.credentials.client.id', 'svc'],
-    ]), new Map(), { allowedUrls: endpoint });
+    ]), new Map(), { allowedUrls: endpoint, allowedFiles: path });
     const lastAssertion = () => seen.at(-1)!.get('client_assertion');
 
     await retrieve();
@@ -71,6 +71,13 @@ describe('assertion file rotation (sasl.oauthbearer.assertion.file)', () => {
     replace(path, jwt(4));
     await retrieve();
     expect(lastAssertion()).toBe(jwt(4));
+  });
+
+  it('refuses a credential file that is not on the file allow-list (Kafka allowed.files, default none)', () => {
+    const props = new Map([['sasl.oauthbearer.token.endpoint.url', endpoint], ['sasl.oauthbearer.assertion.file', 'relative/assertion.jwt']]);
+    expect(() => kafkaTokenRetriever(props, new Map(), { allowedUrls: endpoint })).toThrow(expect.objectContaining({ code: 'ERR_URL_NOT_ALLOWED' }));
+    expect(() => kafkaTokenRetriever(props, new Map(), { allowedUrls: endpoint, allowedFiles: 'relative/assertion.jwt' })).toThrow(expect.objectContaining({ code: 'ERR_URL_NOT_ALLOWED' }));
+    expect(() => kafkaTokenRetriever(props, new Map(), { allowedUrls: endpoint, allowedFiles: join(process.cwd(), 'relative/assertion.jwt') })).not.toThrow();
   });
 
   it('reads the file only when it changed', async () => {
@@ -110,7 +117,7 @@ describe('private key file rotation (sasl.oauthbearer.assertion.private.key.file
       ['sasl.oauthbearer.assertion.claim.iss', 'svc'],
       ['sasl.oauthbearer.assertion.claim.sub', 'svc'],
       ['sasl.oauthbearer.assertion.claim.aud', endpoint],
-    ]), new Map(), { allowedUrls: endpoint });
+    ]), new Map(), { allowedUrls: endpoint, allowedFiles: path });
     const signer = (): number => {
       const assertion = seen.at(-1)!.get('assertion')!;
       const [h, p, s] = assertion.split('.');
