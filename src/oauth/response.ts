@@ -6,7 +6,6 @@
  * @module
  */
 import { OAuthBearerError } from '../errors.js';
-import { decodeUtf8 } from '../encoding/utf8.js';
 import { isJsonObject, parseJson } from '../encoding/json.js';
 import { javaTrim } from './java-string.js';
 
@@ -65,12 +64,11 @@ function bodyText(body: string | Uint8Array): string {
     return body;
   }
   if (body.byteLength > MAX_TOKEN_RESPONSE_BYTES) throw tooLarge(body.byteLength);
-  try {
-    return decodeUtf8(body, 'token endpoint response');
-  } catch (cause) {
-    throw new OAuthBearerError('ERR_TOKEN_RESPONSE', 'The token endpoint response is not UTF-8 text', { status: 'invalid_response', cause });
-  }
+  // Kafka reads the body with ByteArrayOutputStream.toString(UTF_8), which replaces malformed bytes with U+FFFD.
+  return lenientUtf8.decode(body);
 }
+
+const lenientUtf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** The error for a body over {@link MAX_TOKEN_RESPONSE_BYTES}. */
 export function tooLarge(size: number | null): OAuthBearerError {
