@@ -1,0 +1,13 @@
+/**
+ * oauthbearer/node: the Node.js adapters: the node:crypto port, HTTP and mutual-TLS ports, file-watched
+ * credentials and JWKS files, and a Kafka token retriever wired to them.
+ * @module oauthbearer/node
+ */
+export { nodeCryptoPort, createNodeCryptoPort } from './crypto.js';
+export { fetchHttp, tlsHttp } from './http.js';
+export type { TlsHttpOptions } from './http.js';
+export { watchedFile, fileAssertionSource, privateKeyFileSource, templateFileSource, tokenFileSource, nodeFileSources } from './files.js';
+export type { WatchedFile } from './files.js';
+export { jwksFile, remoteJwks } from './jwks.js';
+export type { NodeRemoteJwksOptions } from './jwks.js';
+export { nodeRetrieverPorts, kafkaTokenRetriever } from './token-retriever.js';
