@@ -120,7 +120,8 @@ function timeoutSignal(ports: TokenRetrieverPorts, ms: number): AbortSignal {
  * `ERR_TOKEN_RESPONSE`, `ERR_HTTP`, `ERR_HTTP_TIMEOUT`, `ERR_CLIENT_AUTH`, `ERR_ASSERTION`, `ERR_PRIVATE_KEY`
  * @example
  * ```ts
- * const retrieve = createTokenRetriever(tokenRetrieverConfig(props, jaasOptions), nodeRetrieverPorts());
+ * const config = tokenRetrieverConfig(parseKafkaTokenConfig(props, jaasOptions), nodeFileSources);
+ * const retrieve = createTokenRetriever(config, nodeRetrieverPorts());
  * const { accessToken } = await retrieve();
  * ```
  */
@@ -180,7 +181,9 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
       response = await ports.http(toFetchRequest(request, controller.signal));
     } catch (cause) {
       const error = fail(cause);
-      retryable.add(error);
+      // I/O failures and timeouts are retried (Kafka: IOException inside Retry); a typed refusal from the port
+      // itself (an allow-listed port, say) is not.
+      if (!(cause instanceof OAuthBearerError) || cause.code === 'ERR_HTTP' || cause.code === 'ERR_HTTP_TIMEOUT' || timedOut !== null) retryable.add(error);
       throw error;
     } finally {
       disarmHeaders();

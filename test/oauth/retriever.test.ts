@@ -210,6 +210,13 @@ describe('token retriever: retry (Kafka Retry)', () => {
       .toThrow(expect.objectContaining({ code: 'ERR_URL_NOT_ALLOWED' }));
   });
 
+  it('does not retry a typed refusal from the HTTP port itself (an allow-listed port)', async () => {
+    const h = harness([new OAuthBearerError('ERR_URL_NOT_ALLOWED', 'not allowed'), GOOD]);
+    const e = await failure(h.retrieve());
+    expect(e.code).toBe('ERR_URL_NOT_ALLOWED');
+    expect(h.requests).toHaveLength(1);
+  });
+
   it('refuses retry settings Kafka refuses (max < backoff)', () => {
     expect(() => harness([GOOD], { backoffMs: 500, backoffMaxMs: 100 })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
   });
