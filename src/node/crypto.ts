@@ -142,5 +142,27 @@ export function createNodeCryptoPort(): CryptoPort {
   };
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * A strict base64url decoder on Node's native Buffer codec, for `createJwtValidator({ base64url })`: the same
+ * results and refusals as the portable `decodeBase64url` (RFC 7515 §2: no padding, alphabet only, canonical last
+ * character), a few times faster on JWS-sized input.
+ * @throws OAuthBearerError `ERR_BASE64`
+ */
+export function nodeBase64url(text: string): Uint8Array {
+  const rest = text.length & 3;
+  if (rest === 1 || !BASE64URL.test(text)) {
+    throw new OAuthBearerError('ERR_BASE64', 'The value is not unpadded base64url (RFC 7515 §2)');
+  }
+  // RFC 4648 §3.5: the unused low bits of the last character must be zero (2 characters: 4 bits, 3: 2 bits).
+  if (rest !== 0 && (URL_ALPHABET.indexOf(text[text.length - 1]!) & (rest === 2 ? 0x0f : 0x03)) !== 0) {
+    throw new OAuthBearerError('ERR_BASE64', 'The value is not canonical base64url: its last character has unused bits set');
+  }
+  const out = Buffer.from(text, 'base64url');
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
 /** The default node:crypto port. */
 export const nodeCryptoPort: CryptoPort = createNodeCryptoPort();

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { OAuthBearerError, type ErrorCode } from '../../src/errors.js';
 import type { CryptoPort } from '../../src/ports.js';
 import { createWebCryptoPort } from '../../src/jose/webcrypto.js';
-import { createNodeCryptoPort } from '../../src/node/crypto.js';
+import { createNodeCryptoPort, nodeBase64url } from '../../src/node/crypto.js';
+import { decodeBase64url } from '../../src/encoding/base64.js';
+import fc from 'fast-check';
 import { ALL_ALGS, testKey } from '../jose/ports.js';
 
 const ports: Record<string, CryptoPort> = {
@@ -85,5 +87,27 @@ describe.each(Object.entries(ports))('%s port', (_name, port) => {
   it('hashes SHA-256', async () => {
     const h = await port.sha256(new TextEncoder().encode('abc'));
     expect(Buffer.from(h).toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('nodeBase64url', () => {
+  it('property: same bytes or same refusal as the portable decodeBase64url, on any string (numRuns 1000)', () => {
+    const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...chars), maxLength: 80 }),
+      fc.string({ unit: fc.constantFrom(...chars, '=', '+', '/', ' ', '.', 'é'), maxLength: 40 }),
+      fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('base64url')),
+    );
+    fc.assert(fc.property(text, (t) => {
+      let ours: Uint8Array | OAuthBearerError;
+      let portable: Uint8Array | OAuthBearerError;
+      try { ours = nodeBase64url(t); } catch (e) { ours = e as OAuthBearerError; }
+      try { portable = decodeBase64url(t); } catch (e) { portable = e as OAuthBearerError; }
+      if (portable instanceof Uint8Array) expect(ours).toEqual(portable);
+      else {
+        expect(ours).toBeInstanceOf(OAuthBearerError);
+        expect((ours as OAuthBearerError).code).toBe('ERR_BASE64');
+      }
+    }), { numRuns: 1000 });
   });
 });
