@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OAuthBearerError } from '../../src/errors.js';
+import { decodeBase64url, encodeBase64url } from '../../src/encoding/base64.js';
+import { decodeUtf8, encodeUtf8 } from '../../src/encoding/utf8.js';
+import { createUnsecuredToken, unsecuredValidator, validateUnsecuredToken } from '../../src/kafka/unsecured.js';
+
+const part = (token: string, i: number): string => decodeUtf8(decodeBase64url(token.split('.')[i]!));
+
+describe('createUnsecuredToken: the bytes Kafka makes', () => {
+  it('writes {"alg":"none"} and {"exp":E,"iat":I,...} with Double.toString numbers, exp first', () => {
+    const t = createUnsecuredToken(new Map([['unsecuredLoginStringClaim_sub', 'alice']]), 1732320000000);
+    expect(t.value).toBe(`eyJhbGciOiJub25lIn0.${encodeBase64url(encodeUtf8('{"exp":1.7323236E9,"iat":1.73232E9,"sub":"alice"}'))}.`);
+    expect(part(t.value, 0)).toBe('{"alg":"none"}');
+    expect(t.value.endsWith('.')).toBe(true);
+  });
+  it('prints number claims as Java doubles and list claims with the extra "" quirk', () => {
+    const t = createUnsecuredToken({
+      unsecuredLoginStringClaim_sub: 'alice', unsecuredLoginNumberClaim_n: '1e10', unsecuredLoginListClaim_l: ',a,,b',
+    }, 0);
+    const claims = part(t.value, 1);
+    expect(claims.startsWith('{"exp":3600.0,"iat":0.0,')).toBe(true);
+    expect(claims).toContain('"n":1.0E10');
+    expect(claims).toContain('"l":["a","","b",""]');
+  });
+  it('orders claims as Kafka\'s JaasConfig HashMap iterates the options', () => {
+    const t = createUnsecuredToken(new Map([
+      ['unsecuredLoginStringClaim_sub', 'alice'], ['unsecuredLoginListClaim_scope', ',a'], ['unsecuredLoginNumberClaim_n', '1'],
+    ]), 0);
+    expect(part(t.value, 1)).toBe('{"exp":3600.0,"iat":0.0,"scope":["a"],"n":1.0,"sub":"alice"}');
+  });
+  it('keeps extensions apart from claims', () => {
+    const t = createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'a', unsecuredLoginExtension_traceId: 'x-1' }, 0);
+    expect([...t.extensions]).toEqual([['traceId', 'x-1']]);
+    expect(part(t.value, 1)).not.toContain('traceId');
+  });
+  it('refuses a quote rather than emit malformed JSON, and says which claim', () => {
+    try {
+      createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'secret"value' }, 0);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(OAuthBearerError);
+      expect((e as OAuthBearerError).code).toBe('ERR_CONFIG');
+      expect((e as OAuthBearerError).message).not.toContain('secret');
+    }
+  });
+});
+
+const principalArb = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim().length > 0 && !/["\u0000-\u001f\ud800-\udfff]/.test(s));
+const scopeItemArb = fc.stringMatching(/^[a-z:._-]{1,10}$/);
+
+describe('create → validate round trip', () => {
+  it('any principal, scope, lifetime and time validates back to the same facts', () => {
+    fc.assert(fc.property(
+      principalArb, fc.uniqueArray(scopeItemArb, { maxLength: 5 }), fc.integer({ min: 1, max: 10 ** 7 }),
+      fc.integer({ min: 0, max: 4 * 10 ** 12 }), fc.integer({ min: 0, max: 999 }),
+      (principal, scope, lifetime, nowMs, elapsed) => {
+        const options = new Map([
+          ['unsecuredLoginStringClaim_sub', principal],
+          ['unsecuredLoginLifetimeSeconds', String(lifetime)],
+          ...(scope.length > 0 ? [['unsecuredLoginListClaim_scope', ' ' + scope.join(' ')] as [string, string]] : []),
+        ]);
+        const made = createUnsecuredToken(options, nowMs);
+        expect(made.principal).toBe(principal);
+        expect([...made.scope].sort()).toEqual([...scope].sort());
+        expect(made.startTimeMs).toBe(nowMs);
+        expect(Math.abs(made.lifetimeMs - (nowMs + lifetime * 1000))).toBeLessThanOrEqual(1);
+        const checked = validateUnsecuredToken(made.value, { unsecuredValidatorRequiredScope: scope.join(' ') }, nowMs + elapsed);
+        expect(checked).toEqual({ value: made.value, principal, scope: made.scope, lifetimeMs: made.lifetimeMs, startTimeMs: made.startTimeMs });
+      },
+    ), { numRuns: 1000 });
+  });
+});
+
+describe('validateUnsecuredToken', () => {
+  const token = createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'alice', unsecuredLoginListClaim_scope: ' read' }, 1_700_000_000_000).value;
+  it('reports insufficient_scope with the Java list text', () => {
+    try {
+      validateUnsecuredToken(token, { unsecuredValidatorRequiredScope: 'read write admin' }, 1_700_000_000_000);
+      expect.unreachable();
+    } catch (e) {
+      const err = e as OAuthBearerError;
+      expect(err.code).toBe('ERR_INSUFFICIENT_SCOPE');
+      expect(err.status).toBe('insufficient_scope');
+      expect(err.scope).toBe('[read, write, admin]');
+    }
+  });
+  it('config errors carry no status', () => {
+    for (const options of [{ unsecuredValidatorAllowableClockSkewMs: '-1' }, { unsecuredValidatorRequiredScope: 'a\\b' }]) {
+      try {
+        validateUnsecuredToken(token, options, 0);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as OAuthBearerError).code).toBe('ERR_CONFIG');
+        expect((e as OAuthBearerError).status).toBeUndefined();
+      }
+    }
+  });
+  it('unsecuredValidator defers bad options to each validation, as Kafka\'s handler throws per callback', async () => {
+    const validate = unsecuredValidator({ unsecuredValidatorAllowableClockSkewMs: 'x' });
+    await expect(async () => validate(token, { nowMs: 0 })).rejects.toMatchObject({ code: 'ERR_CONFIG', status: undefined });
+    const good = unsecuredValidator({});
+    expect((await good(token, { nowMs: 1_700_000_000_000 })).principal).toBe('alice');
+  });
+  it('throws only OAuthBearerError for any input, with invalid_token or no status', () => {
+    fc.assert(fc.property(
+      fc.oneof(fc.string(), fc.tuple(fc.string(), fc.string(), fc.string()).map(([a, b, c]) => `${encodeBase64url(encodeUtf8(a))}.${encodeBase64url(encodeUtf8(b))}.${c}`)),
+      (value) => {
+        try {
+          validateUnsecuredToken(value, {}, 0);
+        } catch (e) {
+          expect(e).toBeInstanceOf(OAuthBearerError);
+          expect([undefined, 'invalid_token']).toContain((e as OAuthBearerError).status);
+        }
+      },
+    ), { numRuns: 1000 });
+  });
+});
