@@ -142,7 +142,6 @@ export function createNodeCryptoPort(): CryptoPort {
   };
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
@@ -153,15 +152,20 @@ const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  */
 export function nodeBase64url(text: string): Uint8Array {
   const rest = text.length & 3;
-  if (rest === 1 || !BASE64URL.test(text)) {
-    throw new OAuthBearerError('ERR_BASE64', 'The value is not unpadded base64url (RFC 7515 §2)');
-  }
+  // Node's decoder also takes "+" and "/" and skips characters it does not know; a skipped character always
+  // shortens the output, so the length check below catches every other stray character, "=" included.
+  if (rest === 1 || text.indexOf('+') >= 0 || text.indexOf('/') >= 0) throw notBase64url();
   // RFC 4648 §3.5: the unused low bits of the last character must be zero (2 characters: 4 bits, 3: 2 bits).
   if (rest !== 0 && (URL_ALPHABET.indexOf(text[text.length - 1]!) & (rest === 2 ? 0x0f : 0x03)) !== 0) {
     throw new OAuthBearerError('ERR_BASE64', 'The value is not canonical base64url: its last character has unused bits set');
   }
   const out = Buffer.from(text, 'base64url');
+  if (out.byteLength !== (text.length >>> 2) * 3 + (rest === 0 ? 0 : rest - 1)) throw notBase64url();
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+function notBase64url(): OAuthBearerError {
+  return new OAuthBearerError('ERR_BASE64', 'The value is not unpadded base64url (RFC 7515 §2)');
 }
 
 /** The default node:crypto port. */

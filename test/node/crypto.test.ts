@@ -95,7 +95,8 @@ describe('nodeBase64url', () => {
     const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const text = fc.oneof(
       fc.string({ unit: fc.constantFrom(...chars), maxLength: 80 }),
-      fc.string({ unit: fc.constantFrom(...chars, '=', '+', '/', ' ', '.', 'é'), maxLength: 40 }),
+      fc.string({ unit: fc.constantFrom(...chars, '=', '+', '/', ' ', '.', 'é', '\n', '\u0000', '\u{1F600}', '%'), maxLength: 40 }),
+      fc.tuple(fc.uint8Array({ maxLength: 60 }), fc.nat(), fc.string({ minLength: 1, maxLength: 2 })).map(([b, at, junk]) => { const t = Buffer.from(b).toString('base64url'); const i = at % (t.length + 1); return t.slice(0, i) + junk + t.slice(i); }),
       fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('base64url')),
     );
     fc.assert(fc.property(text, (t) => {
