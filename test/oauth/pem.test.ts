@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { privateKeyFromFile, readKeyFile } from '../../src/oauth/pem.js';
 import { nodeCryptoPort } from '../../src/node/crypto.js';
@@ -48,5 +49,29 @@ describe('privateKeyFromFile', () => {
     await expect(privateKeyFromFile(pem.slice(0, pem.length / 2))).rejects.toMatchObject({ code: 'ERR_PRIVATE_KEY' });
     await expect(privateKeyFromFile('')).rejects.toMatchObject({ code: 'ERR_PRIVATE_KEY' });
     await expect(privateKeyFromFile('%%% not base64')).rejects.toMatchObject({ code: 'ERR_PRIVATE_KEY' });
+  });
+});
+
+describe('key file decoders on hostile input', () => {
+  it('fail only with OAuthBearerError for any text or DER (numRuns 1000)', async () => {
+    const { decryptPkcs8 } = await import('../../src/oauth/pem.js');
+    const { OAuthBearerError } = await import('../../src/errors.js');
+    const encrypted = new Uint8Array(openssl('pkcs8', '-topk8', '-in', 'ec.pem', '-outform', 'DER', '-passout', 'pass:x', '-v2', 'aes-128-cbc', '-iter', '1'));
+    await fc.assert(fc.asyncProperty(
+      fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.tuple(fc.nat(encrypted.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => {
+        const copy = encrypted.slice();
+        copy[i] = b;
+        return copy;
+      }), fc.nat(encrypted.length).map((n) => encrypted.slice(0, n))),
+      fc.string({ maxLength: 200 }),
+      async (der, text) => {
+        for (const run of [() => decryptPkcs8(der, 'x'), () => privateKeyFromFile(text, 'x')]) {
+          try {
+            await run();
+          } catch (e) {
+            expect(e).toBeInstanceOf(OAuthBearerError);
+          }
+        }
+      }), { numRuns: 1000 });
   });
 });
