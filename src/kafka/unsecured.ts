@@ -192,8 +192,6 @@ interface ParsedJws {
   token: BearerToken;
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
-  /** The claims as Kafka's toMap converts them. */
-  map: Map<string, ClaimValue>;
   iat: number | null;
   exp: number;
 }
@@ -202,14 +200,19 @@ function illegal(message: string): never {
   throw new OAuthBearerError('ERR_UNSECURED_TOKEN', message, { status: 'invalid_token' });
 }
 
-/** OAuthBearerUnsecuredJws.toMap: base64url (padding tolerated, as Java's URL decoder), Jackson readTree. */
 interface DecodedSegment {
+  /** The JSON object, or {} when the JSON is not an object (Jackson's fields() is then empty). */
   json: Record<string, unknown>;
-  map: Map<string, ClaimValue>;
   text: string;
 }
 
+/** The header every Kafka and librdkafka unsecured token carries, base64url of `{"alg":"none"}`. */
+const NONE_HEADER_SEGMENT = 'eyJhbGciOiJub25lIn0';
+const NONE_HEADER: DecodedSegment = { json: { alg: 'none' }, text: HEADER_JSON };
+
+/** OAuthBearerUnsecuredJws.toMap: base64url (padding tolerated, as Java's URL decoder), Jackson readTree. */
 function decodeSegment(segment: string, what: string): DecodedSegment {
+  if (segment === NONE_HEADER_SEGMENT) return { json: { alg: 'none' }, text: NONE_HEADER.text };
   let text: string;
   try {
     text = decodeUtf8(decodeBase64url(segment, { padding: 'allow', canonical: false, what }), what);
@@ -218,17 +221,24 @@ function decodeSegment(segment: string, what: string): DecodedSegment {
   }
   // Jackson skips a UTF-8 byte-order mark, and reads empty or blank content as a MissingNode (no fields).
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const map = new Map<string, ClaimValue>();
-  if (/^[ \t\r\n]*$/.test(text)) return { json: {}, map, text };
   let parsed: unknown;
   try {
-    parsed = parseJson(text, { trailing: 'ignore', what: `unsecured JWS ${what}`, maxLength: MAX_UNSECURED_TOKEN_LENGTH });
-  } catch (cause) {
-    throw new OAuthBearerError('ERR_UNSECURED_TOKEN', `The unsecured JWS ${what} is malformed JSON`, { status: 'invalid_token', cause });
+    // Fast path: the whole text is one JSON value. Else Jackson's readTree semantics: the first value, rest ignored.
+    parsed = JSON.parse(text);
+  } catch {
+    if (/^[ \t\r\n]*$/.test(text)) return { json: {}, text };
+    try {
+      parsed = parseJson(text, { trailing: 'ignore', what: `unsecured JWS ${what}`, maxLength: MAX_UNSECURED_TOKEN_LENGTH });
+    } catch (cause) {
+      throw new OAuthBearerError('ERR_UNSECURED_TOKEN', `The unsecured JWS ${what} is malformed JSON`, { status: 'invalid_token', cause });
+    }
   }
-  if (!isJsonObject(parsed)) return { json: {}, map, text };
-  for (const [k, v] of Object.entries(parsed)) map.set(k, convert(v));
-  return { json: parsed, map, text };
+  return { json: isJsonObject(parsed) ? parsed : {}, text };
+}
+
+/** A member as OAuthBearerUnsecuredJws.toMap keeps it, or undefined when absent. */
+function member(segment: DecodedSegment, name: string): ClaimValue | undefined {
+  return Object.hasOwn(segment.json, name) ? convert(segment.json[name]) : undefined;
 }
 
 /** OAuthBearerUnsecuredJws.convert: arrays → element texts; numbers stay numbers; the rest → `asText()`. */
@@ -262,20 +272,20 @@ function parseUnsecuredJws(value: string, principalClaimName: string, scopeClaim
   if (parts.length !== 3) illegal('Unsecured JWS compact serializations must have 3 dot-separated Base64URL-encoded values');
   const header = decodeSegment(parts[0]!, 'header');
   const claims = decodeSegment(parts[1]!, 'claims');
-  const alg = header.map.get('alg');
+  const alg = member(header, 'alg');
   if (alg === undefined) {
     throw new OAuthBearerError('ERR_UNSECURED_TOKEN', 'JWS header must have an Algorithm value (Kafka fails with an internal error, no challenge)');
   }
   if (alg !== 'none') illegal("Unsecured JWS must have 'none' for an algorithm");
   if (parts[2] !== '') illegal('Unsecured JWS must not contain a digital signature');
   const scope = calculateScope(claims, scopeClaimName);
-  const exp = claims.map.get('exp');
+  const exp = member(claims, 'exp');
   if (exp === undefined) illegal('No expiration time in JWT');
   if (typeof exp !== 'number') illegal(`The 'exp' claim was not of type Number`);
-  const principal = claims.map.get(principalClaimName);
+  const principal = member(claims, principalClaimName);
   if (principal !== undefined && typeof principal !== 'string') illegal(`The '${principalClaimName}' claim was not of type String`);
   if (javaIsBlank(principal)) illegal(`No principal name in JWT claim: ${principalClaimName}`);
-  const iat = claims.map.get('iat');
+  const iat = member(claims, 'iat');
   if (iat !== undefined && typeof iat !== 'number') illegal(`The 'iat' claim was not of type Number`);
   return {
     token: {
@@ -287,7 +297,6 @@ function parseUnsecuredJws(value: string, principalClaimName: string, scopeClaim
     },
     header: header.json,
     claims: claims.json,
-    map: claims.map,
     iat: iat ?? null,
     exp,
   };
@@ -295,7 +304,7 @@ function parseUnsecuredJws(value: string, principalClaimName: string, scopeClaim
 
 /** OAuthBearerUnsecuredJws.calculateScope: a string is ONE trimmed scope; a list keeps its non-blank items trimmed. */
 function calculateScope(segment: DecodedSegment, name: string): string[] {
-  const v = segment.map.get(name);
+  const v = member(segment, name);
   if (v === undefined) return [];
   if (typeof v === 'string') return javaIsBlank(v) ? [] : [javaTrim(v)];
   if (typeof v === 'number') illegal(`The '${name}' claim was not of type List`);
