@@ -180,6 +180,8 @@ export interface HolderPorts {
   readonly random: () => number;
   /** Resolves after `ms` milliseconds, or early when `signal` aborts. */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Told after each fetch outcome (token received or fetch failed), for logs and metrics. */
+  readonly onFetched?: (snapshot: HolderSnapshot) => void;
 }
 
 /**
@@ -203,6 +205,7 @@ export async function driveTokenHolder(holder: TokenHolder, ports: HolderPorts, 
       } catch (error) {
         step = holder.fetchFailed(error, ports.clock.nowMs());
       }
+      ports.onFetched?.(holder.snapshot());
       continue;
     }
     await ports.sleep(Math.max(0, step.atMs - ports.clock.nowMs()), signal);
