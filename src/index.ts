@@ -48,7 +48,7 @@ export type { JwtValidatorOptions } from './jose/validator.js';
 export { validateClientJwt } from './jose/claims.js';
 export type { ClaimsOptions, ClientJwtOptions } from './jose/claims.js';
 export { verifyJws, verifySignature, decodeJws } from './jose/jws.js';
-export type { DecodedJws, VerifiedJws, VerifyJwsOptions } from './jose/jws.js';
+export type { DecodedJws, VerifiedJws, VerifyJwsOptions, Base64urlDecoder } from './jose/jws.js';
 export { staticKeySource, createRemoteJwks, JwksCache, JWKS_DEFAULTS } from './jose/jwks.js';
 export type { KeySource, RemoteJwks, RemoteJwksOptions, JwksRefreshConfig, JwksAction } from './jose/jwks.js';
 export { parseJwks } from './jose/jwk.js';
@@ -58,9 +58,9 @@ export type { WebCryptoPortOptions } from './jose/webcrypto.js';
 export { DEFAULT_ALGORITHMS } from './jose/algorithms.js';
 
 // Getting tokens (KIP-768, KIP-1139, KIP-1258, RFC 6749/7523/8705)
-export { tokenRequest, toFetchRequest, GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER } from './oauth/request.js';
+export { tokenRequest, toFetchRequest, basicAuthorization, GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER } from './oauth/request.js';
 export type { TokenRequest, TokenRequestInput, GrantType } from './oauth/request.js';
-export { processTokenResponse, UNRETRYABLE_STATUSES } from './oauth/response.js';
+export { processTokenResponse, readBoundedBody, UNRETRYABLE_STATUSES, MAX_TOKEN_RESPONSE_BYTES } from './oauth/response.js';
 export type { TokenResponse, TokenResponseInput } from './oauth/response.js';
 export {
   clientSecretBasic, clientSecretPost, clientAssertion, privateKeyJwt, tlsClientAuth, none, resolveClientAuth,
@@ -69,17 +69,18 @@ export type {
   ClientAuth, ClientAuthMethod, PrivateKeyJwtOptions, ClientSecretBasic, ClientSecretPost, ClientAssertion, TlsClientAuth, NoClientAuth,
   PrivateKeyJwt, SigningContext,
 } from './oauth/client-auth.js';
-export { createAssertion } from './oauth/assertion.js';
-export type { Assertion, AssertionInput, AssertionTemplate } from './oauth/assertion.js';
-export { retry } from './oauth/retry.js';
+export { createAssertion, layerAssertion, parseAssertionTemplate } from './oauth/assertion.js';
+export type { Assertion, AssertionInput, AssertionTemplate, AssertionLayers } from './oauth/assertion.js';
+export { retry, retryDelayMs, checkRetryConfig } from './oauth/retry.js';
 export type { RetryConfig, RetryPorts } from './oauth/retry.js';
 export { createTokenRetriever, layeredAssertionSource, staticAssertionSource } from './oauth/retriever.js';
 export type {
   TokenRetrieverConfig, TokenRetrieverPorts, AssertionSource, SourcedClientAssertion, ValueSource, AssertionContext, LayeredAssertionOptions,
 } from './oauth/retriever.js';
-export { parseKafkaTokenConfig } from './oauth/config.js';
+export { parseKafkaTokenConfig, tokenRetrieverConfig, RETRIEVER_CLASSES, KAFKA } from './oauth/config.js';
 export type { KafkaTokenConfig, KafkaFileSources, AssertionConfig, Props } from './oauth/config.js';
-export { parseAllowedUrls, checkUrlAllowed } from './oauth/urls.js';
+export { parseAllowedUrls, checkUrlAllowed, checkFileAllowed, allowListedHttp } from './oauth/urls.js';
+export { privateKeyFromFile, decryptPkcs8 } from './oauth/pem.js';
 export type { AllowedUrls } from './oauth/urls.js';
 
 // Conformance vectors
