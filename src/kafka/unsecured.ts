@@ -22,12 +22,16 @@ export const MAX_UNSECURED_TOKEN_LENGTH = 65_536;
 /** JAAS options as a map (Kafka's `Map<String, String>` of login-module options) or a plain object. */
 export type JaasOptions = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
 
-/** An unsecured token Kafka's login module would make, with its decoded parts and SASL extensions. */
-export interface UnsecuredToken extends BearerToken {
+/** The unsecured JWS Kafka's login callback handler makes, with its decoded parts. */
+export interface UnsecuredJws extends BearerToken {
   /** Always `{"alg":"none"}`. */
   readonly header: Readonly<Record<string, unknown>>;
   /** The decoded claims. */
   readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/** What Kafka's unsecured login yields: the token and the SASL extensions to send with it. */
+export interface UnsecuredToken extends UnsecuredJws {
   /** SASL extensions from `unsecuredLoginExtension_<key>` options. */
   readonly extensions: ReadonlyMap<string, string>;
 }
@@ -113,13 +117,10 @@ function isPaired(text: string, i: number): boolean {
 }
 
 /**
- * Creates the unsecured token Kafka's OAuthBearerUnsecuredLoginCallbackHandler makes from `unsecuredLogin*`
- * options at `nowMs`: header `{"alg":"none"}`, claims `{"exp":E,"iat":I,…}` with E and I printed by Java's
- * `Double.toString` (`1.73232E9`), the claim options in Kafka's HashMap order, `Double.valueOf` number claims,
- * list claims with Java split quirks; value = base64url(header) + "." + base64url(claims) + ".".
- * @throws OAuthBearerError `ERR_CONFIG` where Kafka fails (no options, only extensions, `iat`/`exp` claims, a bad
- *   lifetime or number, a regex delimiter, bad extensions, no principal) and where Kafka would write malformed
- *   JSON (`"` or a control character in a name or value, NaN/Infinity numbers)
+ * Creates the unsecured token and extensions Kafka's unsecured login makes from `unsecuredLogin*` options at
+ * `nowMs` (OAuthBearerLoginModule asks the handler for the token, then the extensions; either failing fails the
+ * login). See {@link createUnsecuredJws} for the token and {@link unsecuredLoginExtensions} for the extensions.
+ * @throws OAuthBearerError `ERR_CONFIG`
  * @example
  * ```ts
  * const token = createUnsecuredToken(new Map([['unsecuredLoginStringClaim_sub', 'alice']]), Date.now());
@@ -127,6 +128,46 @@ function isPaired(text: string, i: number): boolean {
  * ```
  */
 export function createUnsecuredToken(options: JaasOptions, nowMs: number): UnsecuredToken {
+  const jws = createUnsecuredJws(options, nowMs);
+  return { ...jws, extensions: unsecuredLoginExtensions(options) };
+}
+
+/**
+ * The SASL extensions of an unsecured login (the handler's SaslExtensionsCallback): each
+ * `unsecuredLoginExtension_<key>` option, checked as OAuthBearerClientInitialResponse.validateExtensions does
+ * (key letters only and not `auth`, value printable ASCII, space, tab, CR, LF, not empty).
+ * @throws OAuthBearerError `ERR_CONFIG` for an invalid key or value
+ */
+export function unsecuredLoginExtensions(options: JaasOptions): Map<string, string> {
+  const opts = toMap(options);
+  const extensions = new Map<string, string>();
+  for (const key of javaHashMapOrder(opts.keys())) {
+    if (!key.startsWith(PREFIX_EXTENSION)) continue;
+    const name = key.slice(PREFIX_EXTENSION.length);
+    const v = opts.get(key)!;
+    if (name === 'auth' || !EXTENSION_KEY.test(name)) config(`Extension name "${name}" is invalid: letters only, not "auth"`);
+    if (!EXTENSION_VALUE.test(v)) config(`Extension value for extension ${name} is invalid: printable ASCII, space, tab, CR, LF; not empty`);
+    extensions.set(name, v);
+  }
+  return extensions;
+}
+
+/**
+ * Creates the unsecured JWS Kafka's OAuthBearerUnsecuredLoginCallbackHandler makes for its token callback from
+ * `unsecuredLogin*` options at `nowMs`: header `{"alg":"none"}`, claims `{"exp":E,"iat":I,…}` with E and I printed by Java's
+ * `Double.toString` (`1.73232E9`), the claim options in Kafka's HashMap order, `Double.valueOf` number claims,
+ * list claims with Java split quirks; value = base64url(header) + "." + base64url(claims) + ".".
+ * Extension options play no part here.
+ * @throws OAuthBearerError `ERR_CONFIG` where Kafka fails (no options, only extensions, `iat`/`exp` claims, a bad
+ *   lifetime or number, a regex delimiter, no principal) and where Kafka would write malformed JSON (`"` or a
+ *   control character in a name or value, NaN/Infinity numbers)
+ * @example
+ * ```ts
+ * const jws = createUnsecuredJws({ unsecuredLoginStringClaim_sub: 'alice' }, Date.now());
+ * jws.value; // 'eyJhbGciOiJub25lIn0.eyJleHAi….'
+ * ```
+ */
+export function createUnsecuredJws(options: JaasOptions, nowMs: number): UnsecuredJws {
   const opts = toMap(options);
   if (opts.size === 0) config('No unsecuredLogin* options: Kafka makes no token; set at least unsecuredLoginStringClaim_sub');
   const keys = javaHashMapOrder(opts.keys());
@@ -164,16 +205,7 @@ export function createUnsecuredToken(options: JaasOptions, nowMs: number): Unsec
   } catch (cause) {
     throw new OAuthBearerError('ERR_CONFIG', `The unsecuredLogin* options make an invalid token: ${(cause as Error).message}`, { cause });
   }
-  const extensions = new Map<string, string>();
-  for (const key of keys) {
-    if (!key.startsWith(PREFIX_EXTENSION)) continue;
-    const name = key.slice(PREFIX_EXTENSION.length);
-    const v = opts.get(key)!;
-    if (name === 'auth' || !EXTENSION_KEY.test(name)) config(`Extension name "${name}" is invalid: letters only, not "auth"`);
-    if (!EXTENSION_VALUE.test(v)) config(`Extension value for extension ${name} is invalid: printable ASCII, space, tab, CR, LF; not empty`);
-    extensions.set(name, v);
-  }
-  return { ...jws.token, header: jws.header, claims: jws.claims, extensions };
+  return { ...jws.token, header: jws.header, claims: jws.claims };
 }
 
 function claimName(value: string | undefined, fallback: string): string {

@@ -116,3 +116,14 @@ describe('validateUnsecuredToken', () => {
     ), { numRuns: 1000 });
   });
 });
+
+describe('unsecuredLoginExtensions (the SaslExtensionsCallback)', () => {
+  it('returns valid extensions and refuses what validateExtensions refuses', async () => {
+    const { unsecuredLoginExtensions } = await import('../../src/kafka/unsecured.js');
+    expect([...unsecuredLoginExtensions({ unsecuredLoginExtension_traceId: 'a b', other: 'x' })]).toEqual([['traceId', 'a b']]);
+    for (const [k, v] of [['trace_id', '1'], ['trace1', '1'], ['auth', 'x'], ['', 'x'], ['trace', ''], ['trace', 'h\u00e9'], ['trace', 'a\u007fb']]) {
+      expect(() => unsecuredLoginExtensions({ [`unsecuredLoginExtension_${k}`]: v! })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
+      expect(() => createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'a', [`unsecuredLoginExtension_${k}`]: v! }, 0)).toThrow(OAuthBearerError);
+    }
+  });
+});

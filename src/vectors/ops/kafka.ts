@@ -5,7 +5,7 @@ import { parseJaasConfig } from '../../kafka/jaas.js';
 import { createRdkafkaUnsecuredToken } from '../../kafka/rdkafka.js';
 import { clientReauthAtMs, serverSessionLifetimeMs } from '../../kafka/reauth.js';
 import { refreshAtMs, refreshConfig, type RefreshConfig } from '../../kafka/refresh.js';
-import { createUnsecuredToken, validateUnsecuredToken } from '../../kafka/unsecured.js';
+import { createUnsecuredJws, validateUnsecuredToken } from '../../kafka/unsecured.js';
 import type { VectorInput, VectorOps } from '../types.js';
 import { vectorNumber, vectorString, vectorStringMap } from '../values.js';
 
@@ -32,7 +32,8 @@ export const kafkaOps: VectorOps = {
   'unsecured.create': {
     sets: ['scope'],
     run(input) {
-      const token = createUnsecuredToken(vectorStringMap(input, 'options'), vectorNumber(input, 'nowMs'));
+      // The token callback only (FORMAT: "an unsecured JWS"); extension options do not touch the JWS.
+      const token = createUnsecuredJws(vectorStringMap(input, 'options'), vectorNumber(input, 'nowMs'));
       return {
         value: token.value,
         header: token.header,
@@ -41,7 +42,6 @@ export const kafkaOps: VectorOps = {
         scope: [...token.scope],
         lifetimeMs: token.lifetimeMs,
         startTimeMs: token.startTimeMs,
-        extensions: Object.fromEntries(token.extensions),
       };
     },
   },
