@@ -7,9 +7,9 @@
  * - `kafka`: exactly what Apache Kafka's broker accepts (`OAuthBearerClientInitialResponse`): ASCII only, flag `n`
  *   only, `=2C`/`=3D` upper-case, non-empty values, repeated keys last-wins, `host`/`port` plain extensions.
  *
- * The parser is one forward pass over the bytes (no regular expressions, no splitting), then one UTF-8 decode of
- * the whole message from which every field is a substring. Each grammar rule is a function named as its RFC names
- * it, the rule quoted above it.
+ * The parser decodes the message once (UTF-8), then makes one forward pass over the bytes with a class table (no
+ * regular expression over the message, no splitting); every field is a substring of the decoded text. Each grammar
+ * rule is a function named as its RFC names it, the rule quoted above it.
  * @module
  */
 import { OAuthBearerError, type ErrorCode } from '../errors.js';
@@ -122,12 +122,15 @@ function invalid(code: ErrorCode, message: string): OAuthBearerError {
 /** Positions found by the scan; every field is read from the decoded text afterwards. */
 class Scan {
   pos = 0;
-  authzidStart = -1;
-  authzidEnd = -1;
-  /** Whether the authzid holds bytes >= 0x80 (then the UTF-8 decode must be the checking one). */
-  nonAscii = false;
-  /** Flat triples per kvpair: key start, the "=" position, the terminating %x01 position. */
-  readonly pairs: number[] = [];
+  /**
+   * Text position of byte position p is p - shift: only the authzid, at the start, may hold multi-byte UTF-8
+   * (every later class is ASCII), so past it positions shift by one constant.
+   */
+  shift = 0;
+  authzidRaw: string | null = null;
+  host: string | null = null;
+  port: number | null = null;
+  readonly extensions = new Map<string, string>();
   authCount = 0;
   /** The last `auth` kvpair's credentials (Kafka: last wins), as positions. */
   schemeStart = 0;
@@ -138,6 +141,8 @@ class Scan {
   authWellFormed = false;
   constructor(
     readonly bytes: Uint8Array,
+    /** The whole message decoded once (U+FFFD for bad bytes, which the scan refuses before reading past them). */
+    readonly text: string,
     readonly kafka: boolean,
   ) {}
 }
@@ -161,9 +166,20 @@ export function decodeClientResponse(bytes: Uint8Array, options: DecodeClientRes
   if (bytes.length > max) {
     throw invalid('ERR_INPUT_TOO_LARGE', `The client response is ${bytes.length} bytes; the limit is ${max} (maxMessageBytes)`);
   }
-  const scan = new Scan(bytes, options.profile === 'kafka');
+  const scan = new Scan(bytes, asciiDecoder.decode(bytes), options.profile === 'kafka');
   clientResp(scan);
-  return build(scan);
+  // Last, as Kafka does: a scheme other than Bearer is reported only for an otherwise well-formed message.
+  checkCredentials(scan);
+  const { text, shift, authzidRaw } = scan;
+  return {
+    authzid: authzidRaw !== null && authzidRaw.includes('=') ? unescapeSaslname(authzidRaw) : authzidRaw,
+    authzidRaw,
+    token: text.slice(scan.tokenStart - shift, scan.tokenEnd - shift),
+    scheme: text.slice(scan.schemeStart - shift, scan.schemeEnd - shift),
+    host: scan.host,
+    port: scan.port,
+    extensions: scan.extensions,
+  };
 }
 
 // RFC 7628 §3.1:
@@ -246,10 +262,11 @@ function saslname(s: Scan): void {
   const safe = s.kafka ? SAFE_ASCII : SAFE_UTF8;
   const start = s.pos;
   let p = start;
+  let nonAscii = false;
   while (p < bytes.length) {
     const b = bytes[p]!;
     if (CLASS[b]! & safe) {
-      if (b >= 0x80) s.nonAscii = true;
+      if (b >= 0x80) nonAscii = true;
       p++;
     } else if (b === EQUALS && escapeAt(bytes, p + 1, s.kafka)) {
       p += 3;
@@ -272,8 +289,16 @@ function saslname(s: Scan): void {
         : `The authzid has byte 0x${b.toString(16).padStart(2, '0')} at ${p}, which ${s.kafka ? 'Kafka does not accept (ASCII 0x01-0x7F only)' : 'a saslname cannot hold (RFC 5801 §4)'}`,
     );
   }
-  s.authzidStart = start;
-  s.authzidEnd = p;
+  if (nonAscii) {
+    try {
+      s.authzidRaw = utf8Decoder.decode(bytes.subarray(start, p));
+    } catch (cause) {
+      throw new OAuthBearerError('ERR_AUTHZID', 'The authzid is not valid UTF-8 (RFC 5801 §4 saslname)', { status: 'invalid_request', cause });
+    }
+    s.shift = p - start - s.authzidRaw.length;
+  } else {
+    s.authzidRaw = s.text.slice(start, p);
+  }
   s.pos = p;
 }
 
@@ -317,8 +342,29 @@ function kvpair(s: Scan): void {
   if (s.kafka && p === eq + 1) {
     throw invalid(isAuth ? 'ERR_TOKEN_SYNTAX' : 'ERR_EXTENSION_VALUE', `The value of the kvpair at byte ${keyStart} is empty, which Kafka does not accept`);
   }
-  s.pairs.push(keyStart, eq, p);
+  if (!isAuth) kvpairValue(s, keyStart, eq, p);
   s.pos = p + 1;
+}
+
+/** Records a kvpair other than `auth`: an extension, or (rfc7628) the host or port. */
+function kvpairValue(s: Scan, keyStart: number, eq: number, end: number): void {
+  const { text, shift } = s;
+  const key = text.slice(keyStart - shift, eq - shift);
+  const value = text.slice(eq + 1 - shift, end - shift);
+  if (s.kafka) {
+    // Kafka puts the kvpairs in a HashMap: a repeated key keeps its last value.
+    s.extensions.set(key, value);
+  } else if (key === 'host') {
+    if (s.host !== null) throw invalid('ERR_KVPAIR', 'The client response has two "host" kvpairs; send one');
+    if (value.length === 0) throw invalid('ERR_KVPAIR', 'The "host" kvpair is empty; send the host name the client connected to (RFC 7628 §3.1)');
+    s.host = value;
+  } else if (key === 'port') {
+    if (s.port !== null) throw invalid('ERR_KVPAIR', 'The client response has two "port" kvpairs; send one');
+    s.port = portValue(value);
+  } else {
+    if (s.extensions.has(key)) throw invalid('ERR_KVPAIR', `The client response repeats the kvpair key "${key.slice(0, 64)}"; send each key once`);
+    s.extensions.set(key, value);
+  }
 }
 
 // RFC 6750 §2.1:
@@ -370,58 +416,6 @@ function checkCredentials(s: Scan): void {
     throw invalid('ERR_AUTH_SCHEME', 'The "auth" scheme is not Bearer; OAUTHBEARER carries bearer tokens only (RFC 7628 §3.1)');
   }
   if (!s.authWellFormed) throw invalid('ERR_TOKEN_SYNTAX', 'The "auth" value must be "Bearer", one or more spaces, then a b64token (RFC 6750 §2.1)');
-}
-
-function build(s: Scan): ClientResponse {
-  const { bytes } = s;
-  let text: string;
-  try {
-    // Without an authzid byte >= 0x80 the message is ASCII (the scan saw to that): the faster decoder suffices.
-    text = (s.nonAscii ? utf8Decoder : asciiDecoder).decode(bytes);
-  } catch (cause) {
-    // Only the authzid may hold bytes >= 0x80 (every other class is ASCII), so the bad sequence is there.
-    throw new OAuthBearerError('ERR_AUTHZID', 'The authzid is not valid UTF-8 (RFC 5801 §4 saslname)', { status: 'invalid_request', cause });
-  }
-  // Non-ASCII bytes can only sit in the authzid, at the start: later positions shift by one constant.
-  const d = bytes.length - text.length;
-  let authzidRaw: string | null = null;
-  let authzid: string | null = null;
-  if (s.authzidStart >= 0) {
-    authzidRaw = text.slice(s.authzidStart, s.authzidEnd - d);
-    authzid = authzidRaw.includes('=') ? unescapeSaslname(authzidRaw) : authzidRaw;
-  }
-  const token = text.slice(s.tokenStart - d, s.tokenEnd - d);
-  const scheme = text.slice(s.schemeStart - d, s.schemeEnd - d);
-  const extensions = new Map<string, string>();
-  let host: string | null = null;
-  let port: number | null = null;
-  const pairs = s.pairs;
-  for (let i = 0; i < pairs.length; i += 3) {
-    const keyStart = pairs[i]!;
-    const eq = pairs[i + 1]!;
-    const end = pairs[i + 2]!;
-    const keyLength = eq - keyStart;
-    if (keyLength === 4 && bytes[keyStart] === 0x61 && bytes[keyStart + 1] === 0x75 && bytes[keyStart + 2] === 0x74 && bytes[keyStart + 3] === 0x68) continue;
-    const key = text.slice(keyStart - d, eq - d);
-    const value = text.slice(eq + 1 - d, end - d);
-    if (s.kafka) {
-      // Kafka puts the kvpairs in a HashMap: a repeated key keeps its last value.
-      extensions.set(key, value);
-    } else if (key === 'host') {
-      if (host !== null) throw invalid('ERR_KVPAIR', 'The client response has two "host" kvpairs; send one');
-      if (value.length === 0) throw invalid('ERR_KVPAIR', 'The "host" kvpair is empty; send the host name the client connected to (RFC 7628 §3.1)');
-      host = value;
-    } else if (key === 'port') {
-      if (port !== null) throw invalid('ERR_KVPAIR', 'The client response has two "port" kvpairs; send one');
-      port = portValue(value);
-    } else {
-      if (extensions.has(key)) throw invalid('ERR_KVPAIR', `The client response repeats the kvpair key "${key.slice(0, 64)}"; send each key once`);
-      extensions.set(key, value);
-    }
-  }
-  // Last, as Kafka does: a scheme other than Bearer is reported only for an otherwise well-formed message.
-  checkCredentials(s);
-  return { authzid, authzidRaw, token, scheme, host, port, extensions };
 }
 
 // RFC 7628 §3.1: port is "a decimal positive integer string without leading zeros"; TCP ports end at 65535.
