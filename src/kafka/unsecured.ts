@@ -240,11 +240,10 @@ interface DecodedSegment {
 
 /** The header every Kafka and librdkafka unsecured token carries, base64url of `{"alg":"none"}`. */
 const NONE_HEADER_SEGMENT = 'eyJhbGciOiJub25lIn0';
-const NONE_HEADER: DecodedSegment = { json: { alg: 'none' }, text: HEADER_JSON };
 
 /** OAuthBearerUnsecuredJws.toMap: base64url (padding tolerated, as Java's URL decoder), Jackson readTree. */
 function decodeSegment(segment: string, what: string): DecodedSegment {
-  if (segment === NONE_HEADER_SEGMENT) return { json: { alg: 'none' }, text: NONE_HEADER.text };
+  if (segment === NONE_HEADER_SEGMENT) return { json: { alg: 'none' }, text: HEADER_JSON };
   let text: string;
   try {
     text = decodeUtf8(decodeBase64url(segment, { padding: 'allow', canonical: false, what }), what);
