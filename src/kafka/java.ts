@@ -140,7 +140,7 @@ export function javaDoubleToString(d: number): string {
   let exp = Number(expText);
   if (digits.length === 1) {
     const two = closestTwoDigits(x, Number(digits), exp);
-    if (two !== null) digits = two;
+    if (two !== null) ({ digits, exp } = two);
   }
   if (x >= 1e-3 && x < 1e7) {
     if (exp >= 0) {
@@ -151,32 +151,56 @@ export function javaDoubleToString(d: number): string {
     return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
   }
   const frac = digits.length > 1 ? digits.slice(1) : '0';
-  exp = Number(expText);
   return `${sign}${digits[0]}.${frac}E${exp}`;
 }
 
 /**
- * Java's rule when the shortest decimal has one digit: among decimals of length 2 that still round to `x`,
- * the closest to `x` wins if it is strictly closer than the one-digit decimal (Double.toString, JDK 19+).
+ * Java's rule when the shortest decimal has one digit: among decimals of length 2 that still round to `x`, the
+ * closest to `x` wins if it is strictly closer than the one-digit decimal `digit`×10^exp (Double.toString, JDK 19+).
+ * The two-digit decimals near `x` lie on the grid 10^(exp−1) (1.0–9.9 ×10^exp) or, when `x` < 10^exp, on
+ * 10^(exp−2). Exact arithmetic on x = m·2^q.
  */
-function closestTwoDigits(x: number, digit: number, exp: number): string | null {
-  // x exactly: m × 2^q.
+function closestTwoDigits(x: number, digit: number, exp: number): { digits: string; exp: number } | null {
   const { m, q } = decompose(x);
-  const s = 1 - exp;
-  let num = m;
-  let den = 1n;
-  if (q > 0) num <<= BigInt(q);
-  else den <<= BigInt(-q);
-  if (s > 0) num *= 10n ** BigInt(s);
-  else den *= 10n ** BigInt(-s);
-  // c = nearest integer to num/den.
-  const c = (2n * num + den) / (2n * den);
-  const ten = BigInt(digit * 10);
-  if (c === ten || c < 10n || c > 99n) return null;
-  if (Number(`${c}e${exp - 1}`) !== x) return null;
-  const distC = abs(c * den - num);
-  const distD = abs(ten * den - num);
-  return distC < distD ? c.toString() : null;
+  // distance of c×10^k from x, scaled by a common positive factor: |c·10^k·2^-q − m| in rationals.
+  const scaled = (c: bigint, k: number): { num: bigint; den: bigint } => {
+    let num = c;
+    let den = 1n;
+    if (k >= 0) num *= 10n ** BigInt(k);
+    else den *= 10n ** BigInt(-k);
+    // c·10^k vs m·2^q: compare c·10^k·2^-q with m.
+    if (q >= 0) den <<= BigInt(q);
+    else num <<= BigInt(-q);
+    return { num, den };
+  };
+  const distance = (c: bigint, k: number): { num: bigint; den: bigint } => {
+    const { num, den } = scaled(c, k);
+    return { num: abs(num - m * den), den };
+  };
+  const less = (a: { num: bigint; den: bigint }, b: { num: bigint; den: bigint }): boolean => a.num * b.den < b.num * a.den;
+  const nearest = (k: number): bigint => {
+    // round(x / 10^k) = round(m·2^q / 10^k), ties up.
+    let num = m;
+    let den = 1n;
+    if (q >= 0) num <<= BigInt(q);
+    else den <<= BigInt(-q);
+    if (k >= 0) den *= 10n ** BigInt(k);
+    else num *= 10n ** BigInt(-k);
+    return (2n * num + den) / (2n * den);
+  };
+  let best = distance(BigInt(digit), exp);
+  let result: { digits: string; exp: number } | null = null;
+  for (const k of [exp - 1, exp - 2]) {
+    const c = nearest(k);
+    if (c < 10n || c > 99n || c % 10n === 0n) continue;
+    if (Number(`${c}e${k}`) !== x) continue;
+    const d = distance(c, k);
+    if (less(d, best)) {
+      best = d;
+      result = { digits: c.toString(), exp: k + 1 };
+    }
+  }
+  return result;
 }
 
 function abs(v: bigint): bigint {
