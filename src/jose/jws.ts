@@ -66,31 +66,33 @@ function segment(text: string, what: string, decode: Base64urlDecoder = portable
  * accepted the text, so only strings and structure need tracking.
  */
 export function duplicateMemberName(text: string): string | null {
-  const stack: Array<Set<string> | null> = [];
+  // Names seen per open object (null for arrays); arrays of names beat Sets for the handful a JWT has.
+  const stack: Array<string[] | null> = [];
   let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  const anyBackslash = text.includes('\\');
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      const start = i;
-      let escaped = false;
-      for (i++; i < text.length; i++) {
-        const s = text.charCodeAt(i);
-        if (s === 0x5c) {
-          escaped = true;
-          i++;
-        } else if (s === 0x22) {
-          break;
-        }
+      // The closing quote is the next one not preceded by an odd run of backslashes; indexOf scans natively.
+      let end = text.indexOf('"', i + 1);
+      for (;;) {
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        if ((slashes & 1) === 0) break;
+        end = text.indexOf('"', end + 1);
       }
       if (expectKey) {
-        const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+        let key = text.slice(i + 1, end);
+        if (anyBackslash && key.includes('\\')) key = JSON.parse(text.slice(i, end + 1)) as string;
         const names = stack[stack.length - 1]!;
-        if (names.has(key)) return key;
-        names.add(key);
+        if (names.includes(key)) return key;
+        names.push(key);
         expectKey = false;
       }
+      i = end;
     } else if (c === 0x7b) {
-      stack.push(new Set());
+      stack.push([]);
       expectKey = true;
     } else if (c === 0x5b) {
       stack.push(null);

@@ -142,6 +142,9 @@ describe('duplicateMemberName', () => {
     expect(duplicateMemberName('{"a":1,"\\u0061":2}')).toBe('a');
     expect(duplicateMemberName('{"x":[{"a":1},{"a":2}],"y":"a,\\"a\\""}')).toBeNull();
     expect(duplicateMemberName('{"x":{"k":1,"k":1}}')).toBe('k');
+    expect(duplicateMemberName('{"a\\"":1,"a\\"":2}')).toBe('a"');
+    expect(duplicateMemberName('{"\\\\":1,"x":"\\\\","y":"\\""}')).toBeNull();
+    expect(duplicateMemberName('{"\\\\":1,"\\\\":"\\\\"}')).toBe('\\');
   });
   it('property: JSON.stringify output has none; adding a repeated top-level key is found (numRuns 1000)', () => {
     fc.assert(fc.property(fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }), fc.jsonValue({ maxDepth: 1 }), (obj, extra) => {
