@@ -428,7 +428,8 @@ function portValue(value: string): number {
 
 /** Undoes the saslname escapes `=2C` → `,` and `=3D` → `=` (RFC 5801 §4; any case, as ABNF strings are). */
 function unescapeSaslname(raw: string): string {
-  return raw.replace(/=(2C|3D)/gi, (escape) => (escape[2] === 'C' || escape[2] === 'c' ? ',' : '='));
+  // =2C first: its "," cannot start a new =3D, while "=3D2C" must become "=2C", not ",".
+  return raw.replace(/=2C/gi, ',').replace(/=3D/gi, '=');
 }
 
 /** Escapes an authzid as a saslname: `=` → `=3D`, `,` → `=2C` (RFC 5801 §4). */
@@ -493,6 +494,7 @@ function hasLoneSurrogate(text: string): boolean {
  * Encodes a client initial response (RFC 7628 §3.1): `n,` [`a=` saslname] `,` `%x01`, then `host`, `port`,
  * `auth=Bearer <token>` and the extensions in the order given, each followed by `%x01`, then a final `%x01`.
  * @throws OAuthBearerError `ERR_TOKEN_SYNTAX` (not a b64token), `ERR_AUTHZID` (NUL or a lone surrogate),
+ *   `ERR_USAGE_ARGUMENT` (authzid or host not a string),
  *   `ERR_EXTENSION_KEY`, `ERR_EXTENSION_VALUE` ({@link checkExtension}, also a key repeating `host`/`port`),
  *   `ERR_KVPAIR` (bad host or port)
  * @example
@@ -503,6 +505,9 @@ function hasLoneSurrogate(text: string): boolean {
  */
 export function encodeClientResponse(fields: ClientResponseFields): Uint8Array {
   const { authzid, token, host, port } = fields;
+  for (const [name, value] of [['authzid', authzid], ['host', host]] as const) {
+    if (value !== undefined && typeof value !== 'string') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `encodeClientResponse: ${name} must be a string`);
+  }
   if (typeof token !== 'string' || !isB64Token(token)) {
     throw new OAuthBearerError('ERR_TOKEN_SYNTAX', `The token (${typeof token === 'string' ? token.length : 0} characters) is not an RFC 6750 §2.1 b64token: letters, digits, "-._~+/", then optional "=" padding`);
   }

@@ -156,6 +156,7 @@ describe('decodeClientResponse', () => {
   it('keeps the authzid raw and unescaped apart, and never echoes the token in errors', () => {
     const r = decodeClientResponse(enc.encode(`n,a=a=2Cb=3Dc,${S}auth=Bearer s3cr3t${S}${S}`), { profile: 'kafka' });
     expect([r.authzid, r.authzidRaw]).toEqual(['a,b=c', 'a=2Cb=3Dc']);
+    expect(decodeClientResponse(enc.encode(`n,a==3D2C,${S}auth=Bearer a${S}${S}`)).authzid).toBe('=2C');
     try {
       decodeClientResponse(enc.encode(`n,,${S}auth=Bearer s3cr3t!${S}${S}`), { profile: 'kafka' });
       expect.unreachable();
