@@ -91,8 +91,8 @@ export type ServerState =
   | { readonly kind: 'validating'; readonly response: ClientResponse }
   | { readonly kind: 'challenged'; readonly challengeText: string; readonly status: string; readonly scope: string | null }
   | { readonly kind: 'checking-extensions'; readonly response: ClientResponse; readonly token: BearerToken }
-  | { readonly kind: 'succeeded'; readonly outcome: ServerOutcome }
-  | { readonly kind: 'failed'; readonly outcome: ServerOutcome };
+  | { readonly kind: 'success'; readonly outcome: ServerOutcome }
+  | { readonly kind: 'failure'; readonly outcome: ServerOutcome };
 
 type ServerEvent =
   | { readonly type: 'receive'; readonly bytes: Uint8Array }
@@ -128,7 +128,7 @@ export function createServer(options: ServerOptions = {}): Server {
   let state: ServerState = { kind: 'initial' };
 
   const finish = (outcome: ServerOutcome): ServerStep => {
-    state = outcome.state === 'success' ? { kind: 'succeeded', outcome } : { kind: 'failed', outcome };
+    state = outcome.state === 'success' ? { kind: 'success', outcome } : { kind: 'failure', outcome };
     return { action: 'finish', outcome };
   };
   const fail = (error: OAuthBearerError, kafkaErrorMessage: string | null): ServerStep =>
@@ -234,10 +234,10 @@ export function createServer(options: ServerOptions = {}): Server {
       case 'checking-extensions':
         if (event.type === 'extensionsChecked') return onExtensionsChecked(s.response, s.token, event.verdict);
         break;
-      case 'succeeded':
-      case 'failed':
+      case 'success':
+      case 'failure':
         if (event.type === 'receive') {
-          throw new OAuthBearerError('ERR_UNEXPECTED_MESSAGE', `The SASL exchange already ended in ${s.kind === 'succeeded' ? 'success' : 'failure'}; no further client message is expected`);
+          throw new OAuthBearerError('ERR_UNEXPECTED_MESSAGE', `The SASL exchange already ended in ${s.kind}; no further client message is expected`);
         }
         throw new OAuthBearerError('ERR_USAGE_STATE', `${event.type}() called after the SASL exchange ended; create a new server for a new exchange`);
     }

@@ -33,7 +33,7 @@ describe('authenticateStep (kafka profile)', () => {
     expect(reply.challenge).toEqual(new Uint8Array(0));
     expect(reply.principal).toBe('alice');
     expect(Object.fromEntries(reply.extensions!)).toEqual({ a: '1', b: '2' });
-    expect(server.state).toBe('succeeded');
+    expect(server.state).toBe('success');
   });
 
   it('sends the Kafka error challenge, then fails with the JSON as the message on %x01', async () => {
@@ -138,10 +138,10 @@ describe('server machine states', () => {
     expect(step.action).toBe('validate');
     expect(() => server.receive(initial('ok-a'))).toThrow(expect.objectContaining({ code: 'ERR_USAGE_STATE' }));
     expect(server.tokenValidated({ error: new Error('x') }).action).toBe('finish');
-    expect(server.state).toBe('failed');
+    expect(server.state).toBe('failure');
     expect(() => server.receive(initial('ok-a'))).toThrow(expect.objectContaining({ code: 'ERR_UNEXPECTED_MESSAGE' }));
     expect(() => server.tokenValidated({ token: token('x', 'a') })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_STATE' }));
-    expect(server.state).toBe('failed');
+    expect(server.state).toBe('failure');
     expect(() => createServer({ profile: 'x' as 'kafka' })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_ARGUMENT' }));
   });
 
