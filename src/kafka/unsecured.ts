@@ -342,13 +342,12 @@ function calculateScope(segment: DecodedSegment, name: string): string[] {
   // JSON.parse forgets how a number was written; Jackson's asText() prints `1.0`, `100.0` (for 1e2) or `0` (for -0).
   const raw = segment.json[name];
   const items = Array.isArray(raw) && raw.some((e) => typeof e === 'number') ? (elementTexts(segment.text, name) ?? v) : v;
-  const out: string[] = [];
+  const out = new Set<string>();
   for (const item of items) {
-    if (javaIsBlank(item)) continue;
     const t = javaTrim(item);
-    if (!out.includes(t)) out.push(t);
+    if (t.length > 0) out.add(t);
   }
-  return out;
+  return [...out];
 }
 
 /**
