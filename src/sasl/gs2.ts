@@ -119,7 +119,7 @@ function invalid(code: ErrorCode, message: string): OAuthBearerError {
   return new OAuthBearerError(code, message, { status: 'invalid_request' });
 }
 
-/** Positions found by the scan; every field is read from the decoded text afterwards. */
+/** The parser's state: the position, the fields read so far, and where the last `auth` credentials lie. */
 class Scan {
   pos = 0;
   /**
