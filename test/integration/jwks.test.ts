@@ -149,3 +149,29 @@ describe('a key leaving the JWKS', () => {
     await expect(remoteJwks('http://127.0.0.1:1/jwks', { retryBackoffMs: 5, retryBackoffMaxMs: 20 })).rejects.toBeInstanceOf(OAuthBearerError);
   });
 });
+
+describe('jwksFile (Kafka file: JWKS URL)', () => {
+  it('reads a JWKS file by path or file: URL once, and refuses missing, oversized or malformed files', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { pathToFileURL } = await import('node:url');
+    const { jwksFile } = await import('../../src/node/jwks.js');
+    const dir = await mkdtemp(join(tmpdir(), 'jwks-'));
+    try {
+      const path = join(dir, 'jwks.json');
+      await writeFile(path, JSON.stringify({ keys: [pub(k1, 'k1')] }));
+      for (const where of [path, pathToFileURL(path).href]) {
+        const validate = createJwtValidator({ keys: await jwksFile(where), crypto: nodeCryptoPort });
+        expect((await validate(signJwt(k1, { sub: 'f', iat: 1, exp: 4_000_000_000 }, { kid: 'k1' }), { nowMs: 2000 })).principal).toBe('f');
+      }
+      await expect(jwksFile(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'ERR_FILE' });
+      await writeFile(join(dir, 'big.json'), 'x'.repeat(600 * 1024));
+      await expect(jwksFile(join(dir, 'big.json'))).rejects.toMatchObject({ code: 'ERR_FILE' });
+      await writeFile(join(dir, 'bad.json'), '{"keys":');
+      await expect(jwksFile(join(dir, 'bad.json'))).rejects.toMatchObject({ code: 'ERR_JWKS' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
