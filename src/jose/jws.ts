@@ -193,10 +193,17 @@ export function decodeJws(
 }
 
 /**
- * Checks the signature against each candidate key in turn; true when one verifies. Synchronous when the port is.
- * Candidates must already fit `alg` (see {@link selectKeys}).
+ * Most keys tried for one JWS: 4. Without a `kid` every key of the right type is a candidate; trying them all would
+ * let one token cost a signature check per key of a large JWKS (jose4j's selector tries one).
+ */
+export const MAX_VERIFY_ATTEMPTS = 4;
+
+/**
+ * Checks the signature against each candidate key in turn (at most {@link MAX_VERIFY_ATTEMPTS}); the key that
+ * verifies, or null. Synchronous when the port is. Candidates must already fit `alg` (see {@link selectKeys}).
  */
 export function verifyWithKeys(jws: DecodedJws, candidates: readonly Jwk[], crypto: CryptoPort): Jwk | null | Promise<Jwk | null> {
+  if (candidates.length > MAX_VERIFY_ATTEMPTS) candidates = candidates.slice(0, MAX_VERIFY_ATTEMPTS);
   for (let i = 0; i < candidates.length; i++) {
     const jwk = candidates[i]!;
     const handle = crypto.importPublicJwk(jwk, jws.alg);

@@ -179,3 +179,18 @@ describe('validateClientJwt (Kafka ClientJwtValidator)', () => {
     expect(validateClientJwt(padded).principal).toBe('ab');
   });
 });
+
+describe('key candidates', () => {
+  it(`tries at most MAX_VERIFY_ATTEMPTS keys for a JWS without kid`, async () => {
+    const { MAX_VERIFY_ATTEMPTS } = await import('../../src/jose/jws.js');
+    const others = Array.from({ length: MAX_VERIFY_ATTEMPTS }, (_, i) => testKey('EdDSA', `decoy${i}`).publicJwk);
+    let verifications = 0;
+    const counting = { ...nodeCryptoPort, verify: (...args: Parameters<typeof nodeCryptoPort.verify>) => (verifications++, nodeCryptoPort.verify(...args)) };
+    const token = signJwt(ed, claims);
+    const last = createJwtValidator({ keys: { keys: [...others, ed.publicJwk] }, crypto: counting, cacheEntries: 0 });
+    expect(() => last(token, { nowMs: NOW_MS })).toThrow(OAuthBearerError);
+    expect(verifications).toBe(MAX_VERIFY_ATTEMPTS);
+    const first = createJwtValidator({ keys: { keys: [ed.publicJwk, ...others] }, crypto: counting, cacheEntries: 0 });
+    expect(first(token, { nowMs: NOW_MS })).toMatchObject({ principal: 'alice' });
+  });
+});
