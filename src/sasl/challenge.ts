@@ -6,6 +6,7 @@
  */
 import { OAuthBearerError } from '../errors.js';
 import { decodeUtf8, encodeUtf8 } from '../encoding/utf8.js';
+import { isBytes } from './gs2.js';
 import { parseJsonObject } from '../encoding/json.js';
 
 /**
@@ -85,7 +86,7 @@ export function errorChallengeText(fields: ErrorChallengeFields, options: Encode
  * ```
  */
 export function decodeErrorChallenge(bytes: Uint8Array, options: { maxBytes?: number } = {}): ErrorChallenge {
-  if (!(bytes instanceof Uint8Array)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'decodeErrorChallenge: the message must be a Uint8Array');
+  if (!isBytes(bytes)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'decodeErrorChallenge: the message must be a Uint8Array');
   const max = options.maxBytes ?? MAX_CHALLENGE_BYTES;
   if (bytes.length > max) {
     throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The error challenge is ${bytes.length} bytes; the limit is ${max}`, { status: 'invalid_response' });

@@ -7,7 +7,7 @@
  */
 import { OAuthBearerError } from '../errors.js';
 import { decodeErrorChallenge, type ErrorChallenge } from './challenge.js';
-import { encodeClientResponse, type ClientResponseFields } from './gs2.js';
+import { encodeClientResponse, isBytes, type ClientResponseFields } from './gs2.js';
 
 /** Where a client exchange stands. */
 export type ClientStateKind = 'initial' | 'awaiting-server' | 'awaiting-failure' | 'success' | 'failure';
@@ -148,7 +148,7 @@ export function createClient(fields: ClientResponseFields): Client {
       return dispatch({ type: 'start' }) as Uint8Array;
     },
     receive(bytes) {
-      if (!(bytes instanceof Uint8Array)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'receive: the message must be a Uint8Array');
+      if (!isBytes(bytes)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'receive: the message must be a Uint8Array');
       return dispatch({ type: 'receive', bytes }) as ClientStep;
     },
     fail(message) {

@@ -115,6 +115,14 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const asciiDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
+/**
+ * True for a Uint8Array, also one from another realm (a vm context, jsdom's TextEncoder), where `instanceof` fails.
+ * @internal
+ */
+export function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor.name === 'Uint8Array');
+}
+
 function invalid(code: ErrorCode, message: string): OAuthBearerError {
   return new OAuthBearerError(code, message, { status: 'invalid_request' });
 }
@@ -159,7 +167,7 @@ class Scan {
  * ```
  */
 export function decodeClientResponse(bytes: Uint8Array, options: DecodeClientResponseOptions = {}): ClientResponse {
-  if (!(bytes instanceof Uint8Array)) {
+  if (!isBytes(bytes)) {
     throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'decodeClientResponse: the message must be a Uint8Array');
   }
   const max = options.maxMessageBytes ?? MAX_CLIENT_RESPONSE_BYTES;

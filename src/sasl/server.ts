@@ -12,7 +12,7 @@
 import { OAuthBearerError, isOAuthBearerError } from '../errors.js';
 import type { BearerToken, ExtensionsValidator, ExtensionsVerdict, TokenValidator, ValidationContext } from '../token.js';
 import { acceptAllExtensions } from '../token.js';
-import { decodeClientResponse, type ClientResponse, type Gs2Profile } from './gs2.js';
+import { decodeClientResponse, isBytes, type ClientResponse, type Gs2Profile } from './gs2.js';
 import { errorChallengeText } from './challenge.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
 
@@ -249,7 +249,7 @@ export function createServer(options: ServerOptions = {}): Server {
       return state.kind;
     },
     receive(bytes) {
-      if (!(bytes instanceof Uint8Array)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'receive: the message must be a Uint8Array');
+      if (!isBytes(bytes)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'receive: the message must be a Uint8Array');
       return dispatch({ type: 'receive', bytes });
     },
     tokenValidated(result) {

@@ -1,5 +1,6 @@
 // The client response codec: unit cases, fuzzing (arbitrary bytes and one-mutation near-misses), round-trips, and a
 // differential check of each profile against an independent regular-expression transcription of its grammar.
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OAuthBearerError } from '../../src/errors.js';
@@ -164,6 +165,12 @@ describe('decodeClientResponse', () => {
       expect(err).toMatchObject({ code: 'ERR_TOKEN_SYNTAX' });
       expect((err as Error).message).not.toContain('s3cr3t');
     }
+  });
+
+  it('accepts a Uint8Array from another realm (vm context, jsdom)', () => {
+    const foreign = runInNewContext('new Uint8Array([110, 44, 44, 1, 97, 117, 116, 104, 61, 66, 101, 97, 114, 101, 114, 32, 97, 1, 1])') as Uint8Array;
+    expect(foreign instanceof Uint8Array).toBe(false);
+    expect(decodeClientResponse(foreign, { profile: 'kafka' }).token).toBe('a');
   });
 
   it('refuses a non-Uint8Array as a usage error', () => {
