@@ -338,7 +338,7 @@ function kvpair(s: Scan): void {
   if (isAuth) {
     if (s.authCount > 0 && !s.kafka) throw invalid('ERR_KVPAIR', 'The client response has two "auth" kvpairs; send one');
     s.authCount++;
-    p = authValue(s, p);
+    p = credentials(s, p);
   }
   p = skip(bytes, p, VALUE);
   if (bytes[p] !== KVSEP) {
@@ -381,7 +381,7 @@ function kvpairValue(s: Scan, keyStart: number, eq: number, end: number): void {
 // The scheme is read as an RFC 7235 auth-scheme (token) and compared case-insensitively (RFC 7235 §2.1); Kafka
 // reads it as \w+. Returns where the scan stopped; the caller's value scan continues from there, so the token's
 // bytes are read once.
-function authValue(s: Scan, start: number): number {
+function credentials(s: Scan, start: number): number {
   const { bytes } = s;
   let p = start;
   while (CLASS[bytes[p]!]! & (s.kafka ? WORD : TCHAR)) p++;
