@@ -112,13 +112,15 @@ export function parseRdkafkaOauthbearerConfig(config: string): RdkafkaUnsecuredC
   const principalClaimName = single.get('principalClaimName') ?? 'sub';
   const scopeClaimName = single.get('scopeClaimName') ?? 'scope';
   const scopeText = single.get('scope');
-  for (const [what, v] of [['principal', principal], ['principalClaimName', principalClaimName], ['scopeClaimName', scopeClaimName], ['scope', scopeText ?? '']] as const) {
-    if (v.includes('"')) refuse(`'"' cannot appear in ${what}`);
-    // Not in librdkafka: it writes these unescaped, so the claims would not be JSON.
-    if (CONTROL_OR_BACKSLASH.test(v)) refuse(`${what} contains a backslash or control character, which librdkafka writes unescaped into JSON`);
-  }
   const scope: string[] = [];
   for (const item of (scopeText ?? '').split(',')) if (item.length > 0 && !scope.includes(item)) scope.push(item);
+  for (const [what, v] of [['principal', principal], ['principalClaimName', principalClaimName], ['scopeClaimName', scopeClaimName], ['scope', scopeText ?? '']] as const) {
+    if (v.includes('"')) refuse(`'"' cannot appear in ${what}`);
+    // Not in librdkafka: it writes these unescaped, so the claims would not be JSON. The scope claim (and its
+    // name) is written only when there is at least one scope item.
+    const written = what === 'principal' || what === 'principalClaimName' || scope.length > 0;
+    if (written && CONTROL_OR_BACKSLASH.test(v)) refuse(`${what} contains a backslash or control character, which librdkafka writes unescaped into JSON`);
+  }
   return { principalClaimName, principal, scopeClaimName, scope, lifeSeconds: lifeSeconds === 0 ? 3600 : lifeSeconds, extensions };
 }
 
