@@ -15,9 +15,9 @@ export { encodeBase64url, decodeBase64url } from './encoding/base64.js';
 export type { Base64DecodeOptions } from './encoding/base64.js';
 
 // SASL framing (RFC 7628)
-export { encodeClientResponse, decodeClientResponse, checkExtension, MAX_CLIENT_RESPONSE_BYTES } from './sasl/gs2.js';
+export { encodeClientResponse, decodeClientResponse, checkExtension, isB64Token, MAX_CLIENT_RESPONSE_BYTES } from './sasl/gs2.js';
 export type { ClientResponse, ClientResponseFields, DecodeClientResponseOptions, Gs2Profile } from './sasl/gs2.js';
-export { encodeErrorChallenge, decodeErrorChallenge, MAX_CHALLENGE_BYTES } from './sasl/challenge.js';
+export { encodeErrorChallenge, decodeErrorChallenge, errorChallengeText, MAX_CHALLENGE_BYTES } from './sasl/challenge.js';
 export type { ErrorChallenge, ErrorChallengeFields, EncodeErrorChallengeOptions } from './sasl/challenge.js';
 export { createClient } from './sasl/client.js';
 export type { Client, ClientStep, ClientStateKind } from './sasl/client.js';
