@@ -255,6 +255,9 @@ w('rfc7515-a3-padded-signature', 'RFC 7515 §2: no padding', { jwk: p256, alg: '
 w('alg-none', 'RFC 8725 §3.1', { jwk: ed, alg: 'none', signingInput: RFC8037_INPUT, signature: RFC8037_SIG }, { error: {} });
 w('alg-hs256-oct', 'RFC 8725 §3.1: MAC algorithms are not verified here', { jwk: { kty: 'oct', k: 'c2VjcmV0' }, alg: 'HS256', signingInput: 'a.b', signature: b64u(createHmac('sha256', 'secret').update('a.b').digest()) }, { error: {} });
 w('okp-key-for-es256', 'RFC 8725 §3.1: key type must fit alg', { jwk: ed, alg: 'ES256', signingInput: RFC7515_INPUT, signature: RFC7515_SIG }, { error: {} });
+w('ed448-key-for-eddsa', 'RFC 8037 §3.1: EdDSA here is Ed25519 only; an Ed448 key is refused', { jwk: { kty: 'OKP', crv: 'Ed448', x: b64u(new Uint8Array(57).fill(1)) }, alg: 'EdDSA', signingInput: RFC8037_INPUT, signature: RFC8037_SIG }, { error: {} });
+w('x25519-key-for-eddsa', 'RFC 8037 §3.2: X25519 is a key agreement curve, not a signature key', { jwk: { ...ed, crv: 'X25519' }, alg: 'EdDSA', signingInput: RFC8037_INPUT, signature: RFC8037_SIG }, { error: {} });
+w('ed25519-wrong-x-length', 'RFC 8037 §2: an Ed25519 public key is 32 bytes', { jwk: { ...ed, x: b64u(new Uint8Array(31)) }, alg: 'EdDSA', signingInput: RFC8037_INPUT, signature: RFC8037_SIG }, { error: {} });
 const rsInput = `${b64u('{"alg":"RS256"}')}.${b64u('payload')}`;
 w('rs256', 'RFC 7518 §3.3 (deterministic RSASSA-PKCS1-v1_5)', { jwk: pub('rs1'), alg: 'RS256', signingInput: rsInput, signature: signWith('rs1', 'RS256', rsInput) }, { ok: {} });
 w('rs256-as-ps256', 'RFC 7518 §3.5: a PKCS#1 v1.5 signature is not a PSS one', { jwk: pub('rs1'), alg: 'PS256', signingInput: rsInput, signature: signWith('rs1', 'RS256', rsInput) }, { error: {} });
