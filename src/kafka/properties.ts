@@ -65,38 +65,64 @@ export function parseProperties(text: string): Map<string, string> {
   return out;
 }
 
-/** Properties.LineReader: logical lines with comments, blank lines and continuations resolved. */
+/**
+ * Properties.LineReader.readLine (JDK 11+), ported state for state: white space skipped at the start of a line and
+ * after a continuation; `#`/`!` start a comment only while the logical line is still empty (even after a
+ * continuation); an empty logical line is skipped; a final lone backslash at end of input is dropped.
+ */
 function logicalLines(text: string): string[] {
   const lines: string[] = [];
-  let i = 0;
   const n = text.length;
-  while (i < n) {
-    // Start of a natural line that begins a logical line: skip white space and blank lines.
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\f' || text[i] === '\n' || text[i] === '\r')) i++;
-    if (i >= n) break;
-    if (text[i] === '#' || text[i] === '!') {
-      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
-      continue;
-    }
+  let i = 0;
+  for (;;) {
     let line = '';
-    for (;;) {
-      const start = i;
-      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
-      let segment = text.slice(start, i);
-      let slashes = 0;
-      for (let k = segment.length - 1; k >= 0 && segment[k] === '\\'; k--) slashes++;
-      const continues = slashes % 2 === 1;
-      if (continues) segment = segment.slice(0, -1);
-      line += segment;
-      if (!continues || i >= n) break;
-      // Consume the line terminator, then the continuation line's leading white space.
-      if (text[i] === '\r' && text[i + 1] === '\n') i += 2;
-      else i++;
-      while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\f')) i++;
+    let skipWhiteSpace = true;
+    let appendedLineBegin = false;
+    let precedingBackslash = false;
+    let done: string | null = null;
+    while (done === null) {
+      if (i >= n) {
+        if (line.length === 0) return lines;
+        done = precedingBackslash ? line.slice(0, -1) : line;
+        break;
+      }
+      const c = text[i++]!;
+      if (skipWhiteSpace) {
+        if (c === ' ' || c === '\t' || c === '\f') continue;
+        if (!appendedLineBegin && (c === '\r' || c === '\n')) continue;
+        skipWhiteSpace = false;
+        appendedLineBegin = false;
+      }
+      if (line.length === 0 && (c === '#' || c === '!')) {
+        while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+        if (i >= n) return lines;
+        i++;
+        skipWhiteSpace = true;
+        continue;
+      }
+      if (c !== '\n' && c !== '\r') {
+        line += c;
+        precedingBackslash = c === '\\' ? !precedingBackslash : false;
+        continue;
+      }
+      if (line.length === 0) {
+        skipWhiteSpace = true;
+        continue;
+      }
+      if (i >= n) {
+        done = precedingBackslash ? line.slice(0, -1) : line;
+      } else if (precedingBackslash) {
+        line = line.slice(0, -1);
+        skipWhiteSpace = true;
+        appendedLineBegin = true;
+        precedingBackslash = false;
+        if (c === '\r' && text[i] === '\n') i++;
+      } else {
+        done = line;
+      }
     }
-    lines.push(line);
+    lines.push(done);
   }
-  return lines;
 }
 
 function unescape(s: string): string {

@@ -16,6 +16,18 @@ describe('parseProperties (java.util.Properties.load)', () => {
     const p = parseProperties('a=1\r\na=2\r\n# c \\\nb=3');
     expect(Object.fromEntries(p)).toEqual({ a: '2', b: '3' });
   });
+  it('matches java.util.Properties (JDK 25) on continuation and comment corner cases', () => {
+    // Expected values recorded from Properties.load on Temurin 25.
+    const cases: [string, Record<string, string>][] = [
+      ['\\', { '': '' }],
+      ['\\\n#c\na=1', { a: '1' }],
+      ['\\\n\n', {}],
+      ['a=b\\\n#c', { a: 'b#c' }],
+      ['!x\\\ny=2', { y: '2' }],
+      ['a=b\\\r\n  c', { a: 'bc' }],
+    ];
+    for (const [text, expected] of cases) expect(Object.fromEntries(parseProperties(text))).toEqual(expected);
+  });
   it('refuses a malformed \\u escape', () => {
     expect(() => parseProperties('a=\\u12')).toThrow(OAuthBearerError);
   });
