@@ -209,7 +209,11 @@ export function verifyWithKeys(jws: DecodedJws, candidates: readonly Jwk[], cryp
     const handle = crypto.importPublicJwk(jwk, jws.alg);
     if (handle instanceof Promise) return verifyRest(jws, candidates, i, handle, crypto);
     const ok = crypto.verify(handle, jws.signature, jws.signingInput);
-    if (ok instanceof Promise) return verifyRest(jws, candidates, i, handle, crypto, ok);
+    if (ok instanceof Promise) {
+      // One promise hop for the usual single candidate (a kid matched one key).
+      const next = i + 1;
+      return ok.then((verified) => (verified ? jwk : next < candidates.length ? verifyRest(jws, candidates, next, crypto.importPublicJwk(candidates[next]!, jws.alg), crypto) : null));
+    }
     if (ok) return jwk;
   }
   return null;

@@ -48,6 +48,10 @@ function invalid(error: unknown): OAuthBearerError {
   return new OAuthBearerError('ERR_CRYPTO', 'The token could not be verified', { status: 'invalid_token', cause: error });
 }
 
+function rejectInvalid(error: unknown): never {
+  throw invalid(error);
+}
+
 function isKeySource(keys: KeySource | Jwks): keys is KeySource {
   return typeof (keys as KeySource).keysFor === 'function';
 }
@@ -98,10 +102,18 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
     return result;
   }
 
+  function finishOrInvalid(jws: DecodedJws, token: string, key: Jwk | null, context: ValidationContext): BearerToken {
+    try {
+      return finish(jws, token, key, context);
+    } catch (error) {
+      throw invalid(error);
+    }
+  }
+
   function withKeys(jws: DecodedJws, token: string, keys: readonly Jwk[], context: ValidationContext): BearerToken | Promise<BearerToken> {
     if (keys.length === 0) throw noKey(jws);
     const key = verifyWithKeys(jws, keys, crypto);
-    if (key instanceof Promise) return key.then((k) => finish(jws, token, k, context)).catch((e: unknown) => Promise.reject(invalid(e)));
+    if (key instanceof Promise) return key.then((k) => finishOrInvalid(jws, token, k, context), rejectInvalid);
     return finish(jws, token, key, context);
   }
 
@@ -121,7 +133,7 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
       const jws = decodeJws(token, algorithms, options.base64url);
       const keys = source.keysFor(jws.alg, jws.kid, context.nowMs);
       if (keys instanceof Promise) {
-        return keys.then((k) => withKeys(jws, token, k, context)).catch((e: unknown) => Promise.reject(invalid(e)));
+        return keys.then((k) => withKeys(jws, token, k, context)).then(undefined, rejectInvalid);
       }
       return withKeys(jws, token, keys, context);
     } catch (error) {
