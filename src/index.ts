@@ -45,9 +45,9 @@ export type { HolderAction, HolderState, HolderSnapshot, HolderPorts } from './k
 // Checking signed tokens (KIP-768, RFC 7515/7519/8725/8705)
 export { createJwtValidator, DEFAULT_TOKEN_CACHE_ENTRIES } from './jose/validator.js';
 export type { JwtValidatorOptions } from './jose/validator.js';
-export { validateClientJwt } from './jose/claims.js';
-export type { ClaimsOptions, ClientJwtOptions } from './jose/claims.js';
-export { verifyJws, verifySignature, decodeJws } from './jose/jws.js';
+export { validateClientJwt, checkBrokerClaims } from './jose/claims.js';
+export type { ClaimsOptions, ClientJwtOptions, ClaimsFacts } from './jose/claims.js';
+export { verifyJws, verifySignature, decodeJws, MAX_TOKEN_LENGTH } from './jose/jws.js';
 export type { DecodedJws, VerifiedJws, VerifyJwsOptions, Base64urlDecoder } from './jose/jws.js';
 export { staticKeySource, createRemoteJwks, JwksCache, JWKS_DEFAULTS } from './jose/jwks.js';
 export type { KeySource, RemoteJwks, RemoteJwksOptions, JwksRefreshConfig, JwksAction } from './jose/jwks.js';
@@ -56,6 +56,8 @@ export type { Jwks } from './jose/jwk.js';
 export { webCryptoPort, createWebCryptoPort } from './jose/webcrypto.js';
 export type { WebCryptoPortOptions } from './jose/webcrypto.js';
 export { DEFAULT_ALGORITHMS } from './jose/algorithms.js';
+export { discover, discoveryRequest, processDiscoveryResponse, metadataUrl, MAX_METADATA_BYTES } from './jose/discovery.js';
+export type { ServerMetadata, DiscoveryOptions, DiscoveryKind } from './jose/discovery.js';
 
 // Getting tokens (KIP-768, KIP-1139, KIP-1258, RFC 6749/7523/8705)
 export { tokenRequest, toFetchRequest, basicAuthorization, GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER } from './oauth/request.js';

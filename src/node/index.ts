@@ -3,7 +3,7 @@
  * credentials and JWKS files, and a Kafka token retriever wired to them.
  * @module oauthbearer/node
  */
-export { nodeCryptoPort, createNodeCryptoPort } from './crypto.js';
+export { nodeCryptoPort, createNodeCryptoPort, nodeBase64url } from './crypto.js';
 export { fetchHttp, tlsHttp } from './http.js';
 export type { TlsHttpOptions } from './http.js';
 export { watchedFile, fileAssertionSource, privateKeyFileSource, templateFileSource, tokenFileSource, nodeFileSources } from './files.js';
