@@ -9,7 +9,8 @@
 import { OAuthBearerError } from '../errors.js';
 import { decodeBase64url, encodeBase64url } from '../encoding/base64.js';
 import { parseJson, isJsonObject } from '../encoding/json.js';
-import { decodeUtf8, encodeUtf8 } from '../encoding/utf8.js';
+import { encodeUtf8 } from '../encoding/utf8.js';
+import { jacksonText } from './jackson.js';
 import type { BearerToken, TokenValidator } from '../token.js';
 import {
   javaDoubleToString, javaHashMapOrder, javaIsBlank, javaRound, javaTrim, parseJavaDouble, parseJavaInt, parseJavaLong,
@@ -244,14 +245,15 @@ const NONE_HEADER_SEGMENT = 'eyJhbGciOiJub25lIn0';
 /** OAuthBearerUnsecuredJws.toMap: base64url (padding tolerated, as Java's URL decoder), Jackson readTree. */
 function decodeSegment(segment: string, what: string): DecodedSegment {
   if (segment === NONE_HEADER_SEGMENT) return { json: { alg: 'none' }, text: HEADER_JSON };
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = decodeUtf8(decodeBase64url(segment, { padding: 'allow', canonical: false, what }), what);
+    bytes = decodeBase64url(segment, { padding: 'allow', canonical: false, what });
   } catch (cause) {
-    throw new OAuthBearerError('ERR_UNSECURED_TOKEN', `The unsecured JWS ${what} is malformed base64url or UTF-8`, { status: 'invalid_token', cause });
+    throw new OAuthBearerError('ERR_UNSECURED_TOKEN', `The unsecured JWS ${what} is malformed base64url`, { status: 'invalid_token', cause });
   }
-  // Jackson skips a UTF-8 byte-order mark, and reads empty or blank content as a MissingNode (no fields).
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Jackson detects the encoding, skips a byte-order mark and decodes UTF-8 its own lenient way; it reads empty or
+  // blank content as a MissingNode (no fields).
+  const text = jacksonText(bytes);
   let parsed: unknown;
   try {
     // Fast path: the whole text is one JSON value. Else Jackson's readTree semantics: the first value, rest ignored.
