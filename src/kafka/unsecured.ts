@@ -159,7 +159,7 @@ export function unsecuredLoginExtensions(options: JaasOptions): Map<string, stri
  * `Double.toString` (`1.73232E9`), the claim options in Kafka's HashMap order, `Double.valueOf` number claims,
  * list claims with Java split quirks; value = base64url(header) + "." + base64url(claims) + ".".
  * Extension options play no part here.
- * @throws OAuthBearerError `ERR_CONFIG` where Kafka fails (no options, only extensions, `iat`/`exp` claims, a bad
+ * @throws OAuthBearerError `ERR_USAGE_ARGUMENT` for a non-integer `nowMs`; `ERR_CONFIG` where Kafka fails (no options, only extensions, `iat`/`exp` claims, a bad
  *   lifetime or number, a regex delimiter, no principal) and where Kafka would write malformed JSON (`"` or a
  *   control character in a name or value, NaN/Infinity numbers)
  * @example
@@ -169,6 +169,7 @@ export function unsecuredLoginExtensions(options: JaasOptions): Map<string, stri
  * ```
  */
 export function createUnsecuredJws(options: JaasOptions, nowMs: number): UnsecuredJws {
+  if (!Number.isSafeInteger(nowMs)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'createUnsecuredJws needs nowMs as integer epoch milliseconds');
   const opts = toMap(options);
   if (opts.size === 0) config('No unsecuredLogin* options: Kafka makes no token; set at least unsecuredLoginStringClaim_sub');
   const keys = javaHashMapOrder(opts.keys());
@@ -518,7 +519,8 @@ export function unsecuredValidatorConfig(options: JaasOptions): UnsecuredValidat
  * Validates an unsecured JWS as Kafka's OAuthBearerUnsecuredValidatorCallbackHandler: options first, then the
  * token (see parse order), then `iat·1000 > now + skew` fails (boundary accepted), `now − skew ≥ exp·1000` fails
  * (boundary rejected), `exp ≤ iat` fails, then each required scope must be in the token's scope.
- * @throws OAuthBearerError `ERR_UNSECURED_TOKEN` with status `invalid_token`; `ERR_INSUFFICIENT_SCOPE` with status
+ * @throws OAuthBearerError `ERR_USAGE_ARGUMENT` for a non-string token or non-integer time;
+ *   `ERR_UNSECURED_TOKEN` with status `invalid_token`; `ERR_INSUFFICIENT_SCOPE` with status
  *   `insufficient_scope` and scope `[a, b]` (Java's List.toString of the required scope); `ERR_CONFIG` or
  *   `ERR_UNSECURED_TOKEN` without a status where Kafka fails internally (bad options, no `alg`)
  * @example
@@ -527,6 +529,9 @@ export function unsecuredValidatorConfig(options: JaasOptions): UnsecuredValidat
  * ```
  */
 export function validateUnsecuredToken(value: string, options: JaasOptions | UnsecuredValidatorConfig, nowMs: number): BearerToken {
+  if (typeof value !== 'string' || !Number.isSafeInteger(nowMs)) {
+    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'validateUnsecuredToken needs a token string and nowMs as integer epoch milliseconds');
+  }
   const cfg = isValidatorConfig(options) ? options : unsecuredValidatorConfig(options);
   const jws = parseUnsecuredJws(value, cfg.principalClaimName, cfg.scopeClaimName);
   const skew = cfg.allowableClockSkewMs;
