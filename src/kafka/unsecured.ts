@@ -120,7 +120,7 @@ function isPaired(text: string, i: number): boolean {
 /**
  * Creates the unsecured token and extensions Kafka's unsecured login makes from `unsecuredLogin*` options at
  * `nowMs` (OAuthBearerLoginModule asks the handler for the token, then the extensions; either failing fails the
- * login). See {@link createUnsecuredJws} for the token and {@link unsecuredLoginExtensions} for the extensions.
+ * login). `createUnsecuredJws` makes the token, `unsecuredLoginExtensions` the extensions.
  * @throws OAuthBearerError `ERR_CONFIG`
  * @example
  * ```ts
