@@ -27,15 +27,17 @@ export type {
 } from './sasl/server.js';
 
 // Kafka semantics (KIP-255, KIP-368, JAAS, librdkafka)
-export { createUnsecuredToken, validateUnsecuredToken, unsecuredValidator, unsecuredValidatorConfig } from './kafka/unsecured.js';
-export type { UnsecuredToken, UnsecuredValidatorConfig, JaasOptions } from './kafka/unsecured.js';
+export {
+  createUnsecuredToken, createUnsecuredJws, unsecuredLoginExtensions, validateUnsecuredToken, unsecuredValidator, unsecuredValidatorConfig,
+} from './kafka/unsecured.js';
+export type { UnsecuredToken, UnsecuredJws, UnsecuredValidatorConfig, JaasOptions } from './kafka/unsecured.js';
 export { parseJaasConfig } from './kafka/jaas.js';
 export type { JaasEntry } from './kafka/jaas.js';
 export { parseProperties, kafkaSaslConfig } from './kafka/properties.js';
 export type { KafkaProps, KafkaSaslConfig } from './kafka/properties.js';
 export { createRdkafkaUnsecuredToken, parseRdkafkaOauthbearerConfig } from './kafka/rdkafka.js';
 export type { RdkafkaUnsecuredConfig, RdkafkaUnsecuredToken } from './kafka/rdkafka.js';
-export { refreshConfig, refreshAtMs, DEFAULT_REFRESH_CONFIG, RELOGIN_RETRY_DELAY_MS } from './kafka/refresh.js';
+export { refreshConfig, refreshAtMs, nextRefreshWakeMs, DEFAULT_REFRESH_CONFIG, RELOGIN_RETRY_DELAY_MS } from './kafka/refresh.js';
 export type { RefreshConfig, RefreshInput } from './kafka/refresh.js';
 export { serverSessionLifetimeMs, clientReauthAtMs } from './kafka/reauth.js';
 export type { ServerReauthInput, ClientReauthInput } from './kafka/reauth.js';

@@ -11,3 +11,5 @@ export type { WatchedFile } from './files.js';
 export { jwksFile, remoteJwks } from './jwks.js';
 export type { NodeRemoteJwksOptions } from './jwks.js';
 export { nodeRetrieverPorts, kafkaTokenRetriever } from './token-retriever.js';
+export { startTokenHolder, sleepMs } from './holder.js';
+export type { RunningTokenHolder } from './holder.js';
