@@ -2,7 +2,8 @@
  * The Java library semantics Kafka's OAUTHBEARER code leans on, reproduced exactly: `String.trim`,
  * `Integer/Long/Short.parseInt` (`Character.digit`), `Double.valueOf` (FloatingDecimal, hex floats included),
  * `Double.toString` (JDK 19+ shortest digits, JDK-4511638), the `(long)` cast, `Math.round`, `String.hashCode`
- * and `java.util.HashMap` iteration order. Internal to src/kafka: Kafka's values must mean what they mean in Java.
+ * `java.util.HashMap` iteration order and Java's UTF-8 encoding of lone surrogates. Used by src/kafka and by
+ * src/oauth (Kafka's token client): Kafka's values must mean what they mean in Java.
  * @module
  */
 
@@ -13,6 +14,16 @@ export function javaTrim(value: string): string {
   while (start < end && value.charCodeAt(start) <= 0x20) start++;
   while (end > start && value.charCodeAt(end - 1) <= 0x20) end--;
   return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * What Java's UTF-8 encoders (`String.getBytes(UTF_8)`, `URLEncoder.encode(s, UTF_8)`) do to an unpaired
+ * surrogate: replace it with `?`. `TextEncoder` writes U+FFFD instead, so strings are passed through this first.
+ */
+export function javaUtf8Safe(value: string): string {
+  return value.replace(LONE_SURROGATE, '?');
 }
 
 /** Kafka's `Utils.isBlank`: null, or empty after `String.trim()`. */

@@ -11,9 +11,10 @@ import { decodeBase64url, encodeBase64url } from '../encoding/base64.js';
 import { parseJson, isJsonObject } from '../encoding/json.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
 import { jacksonText } from './jackson.js';
+import { checkExtension } from '../sasl/gs2.js';
 import type { BearerToken, TokenValidator } from '../token.js';
 import {
-  javaDoubleToString, javaHashMapOrder, javaIsBlank, javaRound, javaTrim, parseJavaDouble, parseJavaInt, parseJavaLong,
+  javaDoubleToString, javaHashMapOrder, javaIsBlank, javaRound, javaTrim, parseJavaDouble, parseJavaInt, parseJavaLong, javaUtf8Safe,
 } from './java.js';
 
 /** Longest unsecured token read: 64 KiB. Kafka's broker caps a whole SASL message at 524,288 bytes; an
@@ -43,12 +44,8 @@ const PREFIX_NUMBER = 'unsecuredLoginNumberClaim_';
 const PREFIX_LIST = 'unsecuredLoginListClaim_';
 const PREFIX_EXTENSION = 'unsecuredLoginExtension_';
 const RESERVED_CLAIMS = new Set(['iat', 'exp']);
-// OAuthBearerClientInitialResponse: extension key and value grammar, and its reserved key.
-const EXTENSION_KEY = /^[A-Za-z]+$/;
-const EXTENSION_VALUE = /^[\x21-\x7E \t\r\n]+$/;
 // OAuthBearerScopeUtils.INDIVIDUAL_SCOPE_ITEM_PATTERN (RFC 6749 §3.3 scope-token).
 const SCOPE_ITEM = /^[\x23-\x5B\x5D-\x7E\x21]+$/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const CONTROL = /[\u0000-\u001F]/;
 
 function toMap(options: JaasOptions): ReadonlyMap<string, string> {
@@ -146,8 +143,13 @@ export function unsecuredLoginExtensions(options: JaasOptions): Map<string, stri
     if (!key.startsWith(PREFIX_EXTENSION)) continue;
     const name = key.slice(PREFIX_EXTENSION.length);
     const v = opts.get(key)!;
-    if (name === 'auth' || !EXTENSION_KEY.test(name)) config(`Extension name "${name}" is invalid: letters only, not "auth"`);
-    if (!EXTENSION_VALUE.test(v)) config(`Extension value for extension ${name} is invalid: printable ASCII, space, tab, CR, LF; not empty`);
+    try {
+      checkExtension(name, v);
+    } catch (err) {
+      // Kafka's login module reports a bad extension option as a configuration error.
+      if (err instanceof OAuthBearerError) config(`unsecuredLoginExtension_${name}: ${err.message}`);
+      throw err;
+    }
     extensions.set(name, v);
   }
   return extensions;
@@ -199,7 +201,7 @@ export function createUnsecuredJws(options: JaasOptions, nowMs: number): Unsecur
   }
   claims += '}';
   // String.getBytes(UTF_8) writes an unpaired surrogate as '?'.
-  const claimsBytes = encodeUtf8(claims.replace(LONE_SURROGATE, '?'));
+  const claimsBytes = encodeUtf8(javaUtf8Safe(claims));
   const value = `${encodeBase64url(encodeUtf8(HEADER_JSON))}.${encodeBase64url(claimsBytes)}.`;
   let jws: ParsedJws;
   try {

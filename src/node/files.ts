@@ -11,7 +11,7 @@ import { OAuthBearerError } from '../errors.js';
 import type { Jwk } from '../ports.js';
 import { MAX_ASSERTION_LENGTH, parseAssertionTemplate, type AssertionTemplate } from '../oauth/assertion.js';
 import type { KafkaFileSources } from '../oauth/config.js';
-import { javaTrim } from '../oauth/java-string.js';
+import { javaTrim } from '../kafka/java.js';
 import { MAX_KEY_FILE_LENGTH, privateKeyFromFile } from '../oauth/pem.js';
 import type { AssertionSource, ValueSource } from '../oauth/retriever.js';
 

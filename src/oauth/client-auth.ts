@@ -8,7 +8,7 @@
 import { OAuthBearerError } from '../errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle, Random } from '../ports.js';
 import { createAssertion, randomJti } from './assertion.js';
-import { javaTrim } from './java-string.js';
+import { javaTrim } from '../kafka/java.js';
 
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 export const CLIENT_ASSERTION_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -12,7 +12,7 @@ import { ASSERTION_ALGORITHMS } from './assertion.js';
 import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, type GrantType } from './request.js';
 import { DEFAULT_RETRY_BACKOFF_MAX_MS, DEFAULT_RETRY_BACKOFF_MS, type RetryConfig } from './retry.js';
 import { ALLOWED_FILES_PROPERTY, ALLOWED_URLS_PROPERTY, parseAllowedUrls, type AllowedUrls } from './urls.js';
-import { javaTrim } from './java-string.js';
+import { javaTrim } from '../kafka/java.js';
 import { layeredAssertionSource, type AssertionSource, type TokenRetrieverConfig, type ValueSource } from './retriever.js';
 import type { AssertionTemplate } from './assertion.js';
 import type { Jwk } from '../ports.js';

@@ -10,7 +10,7 @@ import { encodeForm, formEncode } from '../encoding/form.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
 import { CLIENT_ASSERTION_TYPE_JWT_BEARER, type ClientAuth } from './client-auth.js';
 import { describeUrl } from './urls.js';
-import { javaTrim, javaUtf8Safe } from './java-string.js';
+import { javaTrim, javaUtf8Safe } from '../kafka/java.js';
 
 /** RFC 6749 §4.4.2. */
 export const GRANT_TYPE_CLIENT_CREDENTIALS = 'client_credentials';

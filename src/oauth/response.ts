@@ -7,7 +7,7 @@
  */
 import { OAuthBearerError } from '../errors.js';
 import { isJsonObject, parseJson } from '../encoding/json.js';
-import { javaTrim } from './java-string.js';
+import { javaTrim } from '../kafka/java.js';
 
 /**
  * Largest token endpoint response read: 1 MiB. Access tokens are kilobytes; anything near this is a misbehaving

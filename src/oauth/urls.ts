@@ -5,7 +5,7 @@
  * @module
  */
 import { OAuthBearerError } from '../errors.js';
-import { javaTrim } from './java-string.js';
+import { javaTrim } from '../kafka/java.js';
 import type { HttpPort } from '../ports.js';
 
 /** The name of Kafka's JVM system property holding the allow-list, accepted here as a config key too. */

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OAuthBearerError } from '../../src/errors.js';
 import { tokenRequest, basicAuthorization } from '../../src/oauth/request.js';
-import { javaTrim } from '../../src/oauth/java-string.js';
+import { javaTrim } from '../../src/kafka/java.js';
 import { processTokenResponse } from '../../src/oauth/response.js';
 import { clientSecretBasic, clientSecretPost } from '../../src/oauth/client-auth.js';
 
