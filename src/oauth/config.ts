@@ -12,7 +12,8 @@ import { ASSERTION_ALGORITHMS } from './assertion.js';
 import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, type GrantType } from './request.js';
 import { DEFAULT_RETRY_BACKOFF_MAX_MS, DEFAULT_RETRY_BACKOFF_MS, type RetryConfig } from './retry.js';
 import { ALLOWED_FILES_PROPERTY, ALLOWED_URLS_PROPERTY, parseAllowedUrls, type AllowedUrls } from './urls.js';
-import { javaTrim } from '../kafka/java.js';
+import { javaTrim, parseJavaInt, parseJavaLong } from '../kafka/java.js';
+import { configBoolean } from '../kafka/properties.js';
 import { layeredAssertionSource, type AssertionSource, type TokenRetrieverConfig, type ValueSource } from './retriever.js';
 import type { AssertionTemplate } from './assertion.js';
 import type { Jwk } from '../ports.js';
@@ -105,23 +106,14 @@ function str(props: Props, name: string): string | undefined {
   return value;
 }
 
-/** ConfigDef BOOLEAN. */
-function bool(props: Props, name: string, fallback: boolean): boolean {
-  const raw = props.get(name);
-  if (raw === undefined) return fallback;
-  const value = javaTrim(raw).toLowerCase();
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return configError(name, 'expected value to be either true or false');
-}
-
-/** ConfigDef INT / LONG: `Integer.parseInt` / `Long.parseLong` of the trimmed text, then the range check. */
+/** ConfigDef INT / LONG (a LONG when `max` exceeds an int): the trimmed text, then the range check. */
 function int(props: Props, name: string, fallback: number | null, min: number, max: number): number | null {
   const raw = props.get(name);
   if (raw === undefined) return fallback;
-  const value = javaTrim(raw);
-  if (!/^[+-]?[0-9]+$/.test(value)) configError(name, 'not a number');
-  const n = Number(value);
+  // Integer.parseInt / Long.parseLong exactly (Character.digit: any Unicode decimal digit counts).
+  const parsed = max > INT_MAX ? parseJavaLong(javaTrim(raw)) : parseJavaInt(javaTrim(raw));
+  if (parsed === null) configError(name, 'not a number');
+  const n = Number(parsed);
   if (!Number.isSafeInteger(n) || n < min || n > max) configError(name, `must be between ${min} and ${max}`);
   return n;
 }
@@ -163,7 +155,7 @@ function assertionConfig(props: Props): AssertionConfig | null {
     staticClaims: { ...(aud === undefined ? {} : { aud }), ...(iss === undefined ? {} : { iss }), ...(sub === undefined ? {} : { sub }) },
     expSeconds: int(props, KAFKA.assertionClaimExpSeconds, 300, 0, 86_400)!,
     nbfSeconds: int(props, KAFKA.assertionClaimNbfSeconds, 60, 0, 3_600)!,
-    includeJti: bool(props, KAFKA.assertionClaimJtiInclude, false),
+    includeJti: configBoolean(props, KAFKA.assertionClaimJtiInclude, false),
     privateKeyFile: keyFile,
     ...(passphrase === undefined ? {} : { passphrase: javaTrim(passphrase) }),
     ...(templateFile === undefined ? {} : { templateFile }),
@@ -210,7 +202,7 @@ export function parseKafkaTokenConfig(props: Props, jaas: Props = new Map(), opt
   for (const [name, value] of jaas) if (name.startsWith('extension_')) extensions.set(name.slice('extension_'.length), value);
   const base = {
     tokenEndpoint, allowedUrls, allowedFiles, retry, extensions,
-    urlencode: bool(props, KAFKA.headerUrlencode, false),
+    urlencode: configBoolean(props, KAFKA.headerUrlencode, false),
     connectTimeoutMs: int(props, KAFKA.connectTimeoutMs, null, 0, INT_MAX),
     readTimeoutMs: int(props, KAFKA.readTimeoutMs, null, 0, INT_MAX),
   };
