@@ -112,3 +112,40 @@ function utf32(bytes: Uint8Array, littleEndian: boolean): string {
   }
   return out;
 }
+
+/** Jackson's StreamReadConstraints defaults (2.15+; Kafka pins 2.16): nesting depth and digits in one number. */
+export const JACKSON_MAX_NESTING_DEPTH = 1000;
+export const JACKSON_MAX_NUMBER_LENGTH = 1000;
+
+/**
+ * Which of Jackson's read limits the first JSON value in `text` breaks, or null: more than 1000 levels of nesting,
+ * or a number with more than 1000 digits (integer, fraction and exponent digits together). JSON.parse accepts
+ * both; Kafka's readTree refuses them. Only the first value counts: Jackson never reads the text after it.
+ */
+export function jacksonLimitExceeded(text: string): 'nesting' | 'number' | null {
+  // Neither limit can be reached in fewer characters.
+  if (text.length <= JACKSON_MAX_NUMBER_LENGTH) return null;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+      if (depth === 0) return null;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > JACKSON_MAX_NESTING_DEPTH) return 'nesting';
+    } else if (c === 0x7d || c === 0x5d) {
+      if (--depth <= 0) return null;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let digits = 0;
+      for (; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d >= 0x30 && d <= 0x39) digits++;
+        else if (d !== 0x2d && d !== 0x2b && d !== 0x2e && d !== 0x65 && d !== 0x45) break;
+      }
+      if (digits > JACKSON_MAX_NUMBER_LENGTH) return 'number';
+      if (depth === 0) return null;
+      i--;
+    }
+  }
+  return null;
+}

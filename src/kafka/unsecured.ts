@@ -10,7 +10,7 @@ import { OAuthBearerError } from '../errors.js';
 import { decodeBase64url, encodeBase64url } from '../encoding/base64.js';
 import { parseJson, isJsonObject } from '../encoding/json.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
-import { jacksonText } from './jackson.js';
+import { jacksonLimitExceeded, jacksonText, JACKSON_MAX_NESTING_DEPTH, JACKSON_MAX_NUMBER_LENGTH } from './jackson.js';
 import { checkExtension } from '../sasl/gs2.js';
 import type { BearerToken, TokenValidator } from '../token.js';
 import {
@@ -269,42 +269,10 @@ function decodeSegment(segment: string, what: string): DecodedSegment {
       throw new OAuthBearerError('ERR_UNSECURED_TOKEN', `The unsecured JWS ${what} is malformed JSON`, { status: 'invalid_token', cause });
     }
   }
-  if (text.length > JACKSON_MAX_NUMBER_LENGTH) checkJacksonLimits(text, what);
+  const over = jacksonLimitExceeded(text);
+  if (over === 'nesting') illegal(`The unsecured JWS ${what} nests deeper than ${JACKSON_MAX_NESTING_DEPTH} levels`);
+  if (over === 'number') illegal(`The unsecured JWS ${what} has a number longer than ${JACKSON_MAX_NUMBER_LENGTH} digits`);
   return { json: isJsonObject(parsed) ? parsed : {}, text };
-}
-
-/** Jackson's StreamReadConstraints defaults (2.15+; Kafka pins 2.16): nesting depth and digits in one number. */
-const JACKSON_MAX_NESTING_DEPTH = 1000;
-const JACKSON_MAX_NUMBER_LENGTH = 1000;
-
-/**
- * Refuses what Jackson's readTree refuses but JSON.parse accepts: more than 1000 levels of nesting, or a number
- * with more than 1000 digits (integer, fraction and exponent digits together). Only the first JSON value counts;
- * Jackson never reads the text after it.
- */
-function checkJacksonLimits(text: string, what: string): void {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-      if (depth === 0) return;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > JACKSON_MAX_NESTING_DEPTH) illegal(`The unsecured JWS ${what} nests deeper than ${JACKSON_MAX_NESTING_DEPTH} levels`);
-    } else if (c === 0x7d || c === 0x5d) {
-      if (--depth === 0) return;
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      let digits = 0;
-      for (; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d >= 0x30 && d <= 0x39) digits++;
-        else if (d !== 0x2d && d !== 0x2b && d !== 0x2e && d !== 0x65 && d !== 0x45) break;
-      }
-      if (digits > JACKSON_MAX_NUMBER_LENGTH) illegal(`The unsecured JWS ${what} has a number longer than ${JACKSON_MAX_NUMBER_LENGTH} digits`);
-      if (depth === 0) return;
-      i--;
-    }
-  }
 }
 
 /** A member as OAuthBearerUnsecuredJws.toMap keeps it, or undefined when absent. */

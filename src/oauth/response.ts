@@ -8,6 +8,7 @@
 import { OAuthBearerError } from '../errors.js';
 import { isJsonObject, parseJson } from '../encoding/json.js';
 import { javaTrim } from '../kafka/java.js';
+import { jacksonLimitExceeded, JACKSON_MAX_NESTING_DEPTH, JACKSON_MAX_NUMBER_LENGTH } from '../kafka/jackson.js';
 
 /**
  * Largest token endpoint response read: 1 MiB. Access tokens are kilobytes; anything near this is a misbehaving
@@ -80,27 +81,6 @@ export function tooLarge(size: number | null): OAuthBearerError {
   );
 }
 
-/**
- * Jackson's nesting limit (StreamReadConstraints.DEFAULT_MAX_DEPTH, 1000, Jackson 2.15+; Kafka ships 2.16): Kafka
- * cannot read a deeper response, so neither do we.
- */
-export const MAX_JSON_DEPTH = 1000;
-
-/** True when the first JSON value in `text` nests deeper than {@link MAX_JSON_DEPTH} (strings skipped). */
-function tooDeep(text: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_JSON_DEPTH) return true;
-    } else if (c === 0x7d || c === 0x5d) {
-      if (--depth <= 0) return false;
-    }
-  }
-  return false;
-}
 
 function firstToken(json: Record<string, unknown>): string | undefined {
   for (const name of ['access_token', 'id_token']) {
@@ -153,8 +133,11 @@ export function processTokenResponse(response: TokenResponseInput, options: { no
   if (text.trim() === '') {
     throw new OAuthBearerError('ERR_TOKEN_RESPONSE', `The token endpoint response was empty despite HTTP ${status}`, { status: 'invalid_response' });
   }
-  if (tooDeep(text)) {
-    throw new OAuthBearerError('ERR_TOKEN_RESPONSE', `The token endpoint response nests JSON deeper than ${MAX_JSON_DEPTH} levels`, { status: 'invalid_response' });
+  const over = jacksonLimitExceeded(text);
+  if (over !== null) {
+    // Kafka's Jackson (2.16) refuses these with an IOException before looking for the token.
+    const what = over === 'nesting' ? `nests JSON deeper than ${JACKSON_MAX_NESTING_DEPTH} levels` : `has a number longer than ${JACKSON_MAX_NUMBER_LENGTH} digits`;
+    throw new OAuthBearerError('ERR_TOKEN_RESPONSE', `The token endpoint response ${what}`, { status: 'invalid_response' });
   }
   let json: unknown;
   try {
