@@ -92,6 +92,8 @@ export class TokenHolder {
     const current = this.tokenValue;
     if (token.lifetimeMs < nowMs && current !== null && current.lifetimeMs >= nowMs) {
       this.rejected++;
+      // A 10 s wait follows, so the next immediate refresh is not a busy loop.
+      this.lastImmediate = false;
       return this.schedule('retrying', nowMs + RELOGIN_RETRY_DELAY_MS);
     }
     this.tokenValue = token;

@@ -70,6 +70,22 @@ const outcomeArb: fc.Arbitrary<Outcome> = fc.oneof(
   }),
 );
 
+describe('TokenHolder regressions', () => {
+  it('an expired token refused after an immediate refresh does not delay the next immediate refresh (fast-check seed 262030154)', () => {
+    const h = new TokenHolder();
+    h.start();
+    // A token expiring now: Kafka refreshes at once.
+    expect(h.tokenReceived(token('p', null, T0), T0, 0)).toEqual({ action: 'wake', atMs: T0 });
+    h.wake(T0);
+    // An already-expired token while the current one is still valid: kept, retried in 10 s.
+    expect(h.tokenReceived(token('p', null, T0 - 1), T0, 0)).toEqual({ action: 'wake', atMs: T0 + RELOGIN_RETRY_DELAY_MS });
+    const later = T0 + RELOGIN_RETRY_DELAY_MS;
+    h.wake(later);
+    // After that 10 s wait, an immediate refresh is Kafka's schedule again, not another 10 s.
+    expect(h.tokenReceived(token('p', null, later), later, 0)).toEqual({ action: 'wake', atMs: later });
+  });
+});
+
 describe('TokenHolder properties (numRuns 1000)', () => {
   it('never drops a valid token, follows Kafka\'s schedule, and never wakes at or before now twice in a row', () => {
     fc.assert(fc.property(fc.array(fc.tuple(outcomeArb, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 40 }), (steps) => {
