@@ -32,7 +32,7 @@ function naive(token: string): unknown {
   return claims.sub;
 }
 
-const cases = [
+const cases: { title: string; options: Record<string, string>; validator: Record<string, string> }[] = [
   {
     title: 'typical unsecured token (sub, one scope)',
     options: { unsecuredLoginStringClaim_sub: 'alice', unsecuredLoginStringClaim_scope: 'read' },

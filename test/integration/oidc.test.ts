@@ -18,6 +18,9 @@ import { join } from 'node:path';
 import * as jose from 'jose';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** The part of oidc-provider's Koa context these hooks read (the package ships no types). */
+interface ProviderContext { socket: unknown }
 import { createJwtValidator } from '../../src/jose/validator.js';
 import { createRemoteJwks } from '../../src/jose/jwks.js';
 import { allowListedHttp } from '../../src/oauth/urls.js';
@@ -85,12 +88,12 @@ beforeAll(async () => {
       clientCredentials: { enabled: true },
       mTLS: {
         enabled: true, tlsClientAuth: true, certificateBoundAccessTokens: true,
-        getCertificate(ctx) {
+        getCertificate(ctx: ProviderContext) {
           const peer = (ctx.socket as TLSSocket).getPeerCertificate();
           return peer?.raw === undefined ? undefined : new X509Certificate(peer.raw);
         },
-        certificateAuthorized: (ctx) => (ctx.socket as TLSSocket).authorized,
-        certificateSubjectMatches: (ctx, property, expected) => property === 'tls_client_auth_subject_dn'
+        certificateAuthorized: (ctx: ProviderContext) => (ctx.socket as TLSSocket).authorized,
+        certificateSubjectMatches: (ctx: ProviderContext, property: string, expected: string) => property === 'tls_client_auth_subject_dn'
           && new X509Certificate((ctx.socket as TLSSocket).getPeerCertificate().raw).subject === expected,
       },
       resourceIndicators: {
@@ -165,14 +168,15 @@ async function validate(token: string, url: string, audience: string, iss: strin
 }
 
 describe('token retrieval from oidc-provider 9 (HTTPS, test CA)', () => {
-  it.each([
+  type Case = [name: string, auth: () => ClientAuthMethod, clientId: string];
+  it.each<Case>([
     ['client_secret_basic', () => clientSecretBasic('basic-client', SECRETS.basic), 'basic-client'],
     ['client_secret_post', () => clientSecretPost('post-client', SECRETS.post), 'post-client'],
-    ...(['EdDSA', 'ES256', 'RS256'] as const).map((alg) => [
+    ...(['EdDSA', 'ES256', 'RS256'] as const).map((alg): Case => [
       `private_key_jwt ${alg}`,
       () => privateKeyJwt(keyPairs[alg].privateKey.export({ format: 'jwk' }) as never, { clientId: `pkjwt-${alg}`, alg: alg as JwsAlgorithm, kid: `${alg}-1`, audience: tokenEndpoint }),
       `pkjwt-${alg}`,
-    ] as const),
+    ]),
   ])('%s: the token passes our KIP-768 validator', async (_name, auth, clientId) => {
     const http = tlsHttp({ ca });
     try {

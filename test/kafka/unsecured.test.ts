@@ -88,7 +88,7 @@ describe('validateUnsecuredToken', () => {
     }
   });
   it('config errors carry no status', () => {
-    for (const options of [{ unsecuredValidatorAllowableClockSkewMs: '-1' }, { unsecuredValidatorRequiredScope: 'a\\b' }]) {
+    for (const options of [{ unsecuredValidatorAllowableClockSkewMs: '-1' }, { unsecuredValidatorRequiredScope: 'a\\b' }] as Record<string, string>[]) {
       try {
         validateUnsecuredToken(token, options, 0);
         expect.unreachable();
