@@ -132,8 +132,3 @@ export class OAuthBearerError extends Error {
 export function isOAuthBearerError(value: unknown, code?: ErrorCode): value is OAuthBearerError {
   return value instanceof OAuthBearerError && (code === undefined || value.code === code);
 }
-
-/** Describes a value's length for messages that must not echo the value itself. */
-export function describeLength(value: string | Uint8Array): string {
-  return typeof value === 'string' ? `${value.length} characters` : `${value.byteLength} bytes`;
-}

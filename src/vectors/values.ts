@@ -9,6 +9,11 @@ import { encodeUtf8 } from '../encoding/utf8.js';
 import { isJsonObject } from '../encoding/json.js';
 import type { VectorInput } from './types.js';
 
+/** Fails a vector whose input does not have the shape FORMAT.md gives its op. */
+export function vectorFormatError(message: string): never {
+  throw new OAuthBearerError('ERR_VECTOR_FORMAT', message);
+}
+
 /** A FORMAT.md byte string as bytes. */
 export function vectorBytes(value: unknown, field: string): Uint8Array {
   if (typeof value === 'string') return encodeUtf8(value);

@@ -2,18 +2,13 @@
  * `server.exchange` (FORMAT.md): the SASL server engine (src/sasl/server.ts) fed the client's messages in order,
  * with Kafka's unsecured validator (KIP-255) or the KIP-768 JWT validator, and an optional extension check.
  */
-import { OAuthBearerError } from '../../errors.js';
 import { isJsonObject } from '../../encoding/json.js';
 import { authenticateStep, createServer } from '../../sasl/server.js';
 import { unsecuredValidator } from '../../kafka/unsecured.js';
 import type { BearerToken, ExtensionsValidator, TokenValidator } from '../../token.js';
 import type { VectorInput, VectorOps } from '../types.js';
-import { vectorBytes, vectorNumber, vectorStringMap } from '../values.js';
+import { vectorBytes, vectorNumber, vectorStringMap, vectorFormatError } from '../values.js';
 import { joseOps } from './jose.js';
-
-function formatError(message: string): never {
-  throw new OAuthBearerError('ERR_VECTOR_FORMAT', message);
-}
 
 /** VALIDATOR `{ "unsecured": options }` or `{ "jwt": JWT_OPTIONS }` (the `jwt.validate` input without token and time). */
 function validatorFrom(spec: Record<string, unknown>): TokenValidator {
@@ -27,17 +22,17 @@ function validatorFrom(spec: Record<string, unknown>): TokenValidator {
       return { value: token, principal: r.principal, scope: r.scope, lifetimeMs: r.lifetimeMs, startTimeMs: r.startTimeMs };
     };
   }
-  return formatError('Vector input "validator" must hold "unsecured" or "jwt"');
+  return vectorFormatError('Vector input "validator" must hold "unsecured" or "jwt"');
 }
 
 /** `{ "accept": [keys], "reject": [keys] }`: marks the sent extensions so named valid or invalid, ignores the rest. */
 function extensionsFrom(spec: unknown): ExtensionsValidator | undefined {
   if (spec === undefined || spec === null) return undefined;
-  if (!isJsonObject(spec)) return formatError('Vector input "validator.extensions" must be an object');
+  if (!isJsonObject(spec)) return vectorFormatError('Vector input "validator.extensions" must be an object');
   const list = (field: string): Set<string> => {
     const value = spec[field] ?? [];
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-      return formatError(`Vector input "validator.extensions.${field}" must be a list of strings`);
+      return vectorFormatError(`Vector input "validator.extensions.${field}" must be a list of strings`);
     }
     return new Set(value as string[]);
   };
@@ -54,11 +49,11 @@ export const exchangeOps: VectorOps = {
   'server.exchange': {
     async run(input) {
       const spec = input.validator;
-      if (!isJsonObject(spec)) return formatError('Vector input "validator" must be an object');
+      if (!isJsonObject(spec)) return vectorFormatError('Vector input "validator" must be an object');
       const validator = validatorFrom(spec);
       const extensionsValidator = extensionsFrom(spec.extensions);
       const nowMs = vectorNumber(input, 'nowMs');
-      if (!Array.isArray(input.messages)) return formatError('Vector input "messages" must be a list of byte strings');
+      if (!Array.isArray(input.messages)) return vectorFormatError('Vector input "messages" must be a list of byte strings');
       const server = createServer();
       const replies: { challenge: Uint8Array | null; state: string }[] = [];
       let result: Record<string, unknown> = {};

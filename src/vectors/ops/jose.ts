@@ -1,36 +1,31 @@
 /** Conformance operations of src/jose/ (FORMAT.md `jwt.validate`, `jws.verify`), on the WebCrypto port. */
-import { OAuthBearerError } from '../../errors.js';
 import type { Jwk } from '../../ports.js';
 import { isJsonObject } from '../../encoding/json.js';
 import { decodeBase64url } from '../../encoding/base64.js';
 import type { VectorInput, VectorOps } from '../types.js';
-import { vectorBytes, vectorNumber, vectorString } from '../values.js';
+import { vectorBytes, vectorNumber, vectorString, vectorFormatError } from '../values.js';
 import { isJwsAlgorithm } from '../../jose/algorithms.js';
 import { createJwtValidator, type JwtValidatorOptions } from '../../jose/validator.js';
 import { verifySignature } from '../../jose/jws.js';
 import { webCryptoPort } from '../../jose/webcrypto.js';
 
-function formatError(message: string): never {
-  throw new OAuthBearerError('ERR_VECTOR_FORMAT', message);
-}
-
 function stringList(value: unknown, field: string): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) formatError(`Vector input "${field}" must be a list of strings`);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) vectorFormatError(`Vector input "${field}" must be a list of strings`);
   return value as string[];
 }
 
 function validatorOptions(input: VectorInput): Omit<JwtValidatorOptions, 'keys' | 'crypto'> {
   const options = input.options ?? {};
-  if (!isJsonObject(options)) formatError('Vector input "options" must be an object');
+  if (!isJsonObject(options)) vectorFormatError('Vector input "options" must be an object');
   const algorithms = stringList(options.algorithms, 'options.algorithms');
-  if (algorithms !== undefined && !algorithms.every(isJwsAlgorithm)) formatError('Vector input "options.algorithms" names an unknown algorithm');
+  if (algorithms !== undefined && !algorithms.every(isJwsAlgorithm)) vectorFormatError('Vector input "options.algorithms" names an unknown algorithm');
   const skew = options.clockSkewSeconds;
   const str = (name: string): string | undefined => {
     const v = options[name];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') formatError(`Vector input "options.${name}" must be a string`);
+    if (typeof v !== 'string') vectorFormatError(`Vector input "options.${name}" must be a string`);
     return v;
   };
   return {
@@ -49,10 +44,10 @@ export const joseOps: VectorOps = {
     sets: ['scope'],
     async run(input) {
       const jwks = input.jwks;
-      if (!isJsonObject(jwks)) formatError('Vector input "jwks" must be a JWKS object');
+      if (!isJsonObject(jwks)) vectorFormatError('Vector input "jwks" must be a JWKS object');
       const validator = createJwtValidator({ ...validatorOptions(input), keys: jwks as { keys: Jwk[] }, crypto: webCryptoPort, cacheEntries: 0 });
       const thumbprint = input.certificateThumbprint;
-      if (thumbprint !== undefined && thumbprint !== null && typeof thumbprint !== 'string') formatError('Vector input "certificateThumbprint" must be a string or null');
+      if (thumbprint !== undefined && thumbprint !== null && typeof thumbprint !== 'string') vectorFormatError('Vector input "certificateThumbprint" must be a string or null');
       const token = await validator(vectorString(input, 'token'), {
         nowMs: vectorNumber(input, 'nowMs'),
         ...(thumbprint === undefined ? {} : { certificateThumbprint: thumbprint }),
@@ -63,7 +58,7 @@ export const joseOps: VectorOps = {
   'jws.verify': {
     async run(input) {
       const jwk = input.jwk;
-      if (!isJsonObject(jwk)) formatError('Vector input "jwk" must be a JWK object');
+      if (!isJsonObject(jwk)) vectorFormatError('Vector input "jwk" must be a JWK object');
       const signature = decodeBase64url(vectorString(input, 'signature'), { what: 'JWS signature' });
       await verifySignature(jwk as Jwk, vectorString(input, 'alg'), vectorBytes(input.signingInput, 'signingInput'), signature, webCryptoPort);
       return {};
