@@ -54,3 +54,12 @@ export const MIN_RSA_MODULUS_BITS = 2048;
 export function isJwsAlgorithm(name: unknown): name is JwsAlgorithm {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(ALGORITHMS, name);
 }
+
+/**
+ * The exact length a signature for `s` must have: the fixed R‖S or Ed25519 length, or for RSA the modulus length in
+ * octets (RFC 8017 §8.1.2 and §8.2.2 step 1: "If the length of the signature S is not k octets, output invalid
+ * signature"). OpenSSL accepts an RSA-PSS signature shortened by leading zero octets, so the ports check it.
+ */
+export function signatureLength(s: AlgorithmSpec, modulusBits: number | undefined): number | null {
+  return s.signatureBytes ?? (modulusBits === undefined ? null : Math.ceil(modulusBits / 8));
+}

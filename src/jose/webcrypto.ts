@@ -9,7 +9,7 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { OAuthBearerError } from '../errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle } from '../ports.js';
 import { decodeBase64url } from '../encoding/base64.js';
-import { ALGORITHMS, MIN_RSA_MODULUS_BITS, type AlgorithmSpec } from './algorithms.js';
+import { ALGORITHMS, MIN_RSA_MODULUS_BITS, type AlgorithmSpec, signatureLength } from './algorithms.js';
 import { checkJwkForAlgorithm, privateMembers, publicMembers } from './jwk.js';
 
 // Synchronous noble calls need a synchronous SHA-512 (noble-ed25519 README, "Enabling synchronous methods").
@@ -56,6 +56,8 @@ class WebKey implements KeyHandle {
     /** Raw Ed25519 public key or seed for the noble path. */
     readonly raw: Uint8Array | null,
     readonly params: AlgorithmIdentifier | RsaPssParams | EcdsaParams,
+    /** The only signature length that can verify ({@link signatureLength}), or null when unknown. */
+    readonly signatureBytes: number | null = null,
   ) {}
 }
 
@@ -119,11 +121,11 @@ export function createWebCryptoPort(options: WebCryptoPortOptions = {}): CryptoP
     checkJwkForAlgorithm(jwk, alg, 'verify');
     const s = ALGORITHMS[alg];
     if (s.family === 'Ed25519' && !(await hasSubtleEd25519())) {
-      return new WebKey(alg, 'public', null, decodeBase64url(jwk.x!), useParams(s));
+      return new WebKey(alg, 'public', null, decodeBase64url(jwk.x!), useParams(s), signatureLength(s, undefined));
     }
     try {
       const key = await subtle.importKey('jwk', publicMembers(jwk) as JsonWebKey, importParams(s), false, ['verify']);
-      return new WebKey(alg, 'public', key, null, useParams(s));
+      return new WebKey(alg, 'public', key, null, useParams(s), signatureLength(s, (key.algorithm as Partial<RsaHashedKeyAlgorithm>).modulusLength));
     } catch (cause) {
       throw new OAuthBearerError('ERR_JWK', `The ${jwk.kty} JWK could not be imported for ${alg}: ${(cause as Error).message}`, { cause });
     }
@@ -179,8 +181,7 @@ export function createWebCryptoPort(options: WebCryptoPortOptions = {}): CryptoP
     importPrivateKey: importPrivate,
     verify(key: KeyHandle, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean> {
       const k = own(key, 'public');
-      const fixed = ALGORITHMS[k.alg].signatureBytes;
-      if (fixed !== null && signature.length !== fixed) return false;
+      if (k.signatureBytes !== null && signature.length !== k.signatureBytes) return false;
       if (k.cryptoKey === null) return nobleEd25519.verify(k.raw!, signature, data);
       return subtle.verify(k.params, k.cryptoKey, bufferSource(signature), bufferSource(data)).catch(() => false);
     },

@@ -7,7 +7,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { OAuthBearerError } from '../errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle } from '../ports.js';
-import { ALGORITHMS, MIN_RSA_MODULUS_BITS, type AlgorithmSpec } from '../jose/algorithms.js';
+import { ALGORITHMS, MIN_RSA_MODULUS_BITS, signatureLength, type AlgorithmSpec } from '../jose/algorithms.js';
 import { checkJwkForAlgorithm, privateMembers, publicMembers } from '../jose/jwk.js';
 
 type SignKey = nodeCrypto.KeyObject | nodeCrypto.SignKeyObjectInput | nodeCrypto.VerifyKeyObjectInput;
@@ -21,6 +21,8 @@ class NodeKey implements KeyHandle {
     readonly hash: string | null,
     /** The key with its padding / encoding options, built once. */
     readonly key: SignKey,
+    /** The only signature length that can verify ({@link signatureLength}), or null when unknown. */
+    readonly signatureBytes: number | null,
   ) {}
 }
 
@@ -91,7 +93,7 @@ export function createNodeCryptoPort(): CryptoPort {
       } catch (cause) {
         throw new OAuthBearerError('ERR_JWK', `The ${jwk.kty} JWK could not be imported for ${alg}: ${(cause as Error).message}`, { cause });
       }
-      const handle = new NodeKey(alg, 'public', nodeHash(s), withOptions(s, keyObject));
+      const handle = new NodeKey(alg, 'public', nodeHash(s), withOptions(s, keyObject), signatureLength(s, keyObject.asymmetricKeyDetails?.modulusLength));
       if (byAlg === undefined) cache.set(jwk, (byAlg = new Map()));
       byAlg.set(alg, handle);
       return handle;
@@ -118,12 +120,11 @@ export function createNodeCryptoPort(): CryptoPort {
           throw new OAuthBearerError('ERR_PRIVATE_KEY', 'The Ed25519 JWK "x" is not the public key of its "d" (RFC 8037 §2)');
         }
       }
-      return new NodeKey(alg, 'private', nodeHash(s), withOptions(s, keyObject));
+      return new NodeKey(alg, 'private', nodeHash(s), withOptions(s, keyObject), signatureLength(s, keyObject.asymmetricKeyDetails?.modulusLength));
     },
     verify(key: KeyHandle, signature: Uint8Array, data: Uint8Array): boolean {
       const k = own(key, 'public');
-      const fixed = ALGORITHMS[k.alg].signatureBytes;
-      if (fixed !== null && signature.length !== fixed) return false;
+      if (k.signatureBytes !== null && signature.length !== k.signatureBytes) return false;
       try {
         return nodeCrypto.verify(k.hash, data, k.key as nodeCrypto.VerifyKeyObjectInput, signature);
       } catch {
