@@ -8,7 +8,7 @@ import { OAuthBearerError } from '../errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm } from '../ports.js';
 import type { BearerToken, TokenValidator, ValidationContext } from '../token.js';
 import { DEFAULT_ALGORITHMS, isJwsAlgorithm } from './algorithms.js';
-import { checkBrokerClaims, checkCertificateBinding, DEFAULT_CLOCK_SKEW_SECONDS, type ClaimsOptions } from './claims.js';
+import { checkBrokerClaims, checkCertificateBinding, DEFAULT_CLOCK_SKEW_SECONDS, type ClaimsFacts, type ClaimsOptions } from './claims.js';
 import type { Jwks } from './jwk.js';
 import { staticKeySource, type KeySource } from './jwks.js';
 import { decodeJws, noKey, parseJoseObject, verifyWithKeys, type Base64urlDecoder, type DecodedJws } from './jws.js';
@@ -52,6 +52,10 @@ function rejectInvalid(error: unknown): never {
   throw invalid(error);
 }
 
+function badSignature(jws: DecodedJws): OAuthBearerError {
+  return new OAuthBearerError('ERR_JWS_SIGNATURE', `The token's ${jws.alg} signature does not verify (RFC 7515 §5.2)`, { status: 'invalid_token' });
+}
+
 function isKeySource(keys: KeySource | Jwks): keys is KeySource {
   return typeof (keys as KeySource).keysFor === 'function';
 }
@@ -84,13 +88,15 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
   const maxEntries = options.cacheEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES;
   const cache = new Map<string, CacheEntry>();
 
-  function finish(jws: DecodedJws, token: string, key: Jwk | null, context: ValidationContext): BearerToken {
-    if (key === null) {
-      throw new OAuthBearerError('ERR_JWS_SIGNATURE', `The token's ${jws.alg} signature does not verify (RFC 7515 §5.2)`, { status: 'invalid_token' });
-    }
+  /** Kafka's claim rules and the certificate binding, on a JWS whose signature is (or is being) checked. */
+  function claimsOf(jws: DecodedJws, context: ValidationContext): ClaimsFacts {
     const claims = parseJoseObject(jws.payload, 'JWT claims set', 'ERR_JWT_CLAIM');
     const facts = checkBrokerClaims(claims, claimsOptions, context.nowMs);
     checkCertificateBinding(facts.certificateThumbprint, context.certificateThumbprint);
+    return facts;
+  }
+
+  function accept(token: string, key: Jwk, facts: ClaimsFacts): BearerToken {
     const result: BearerToken = Object.freeze({
       value: token, principal: facts.principal, scope: Object.freeze(facts.scope),
       lifetimeMs: facts.lifetimeMs, startTimeMs: facts.startTimeMs,
@@ -102,19 +108,28 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
     return result;
   }
 
-  function finishOrInvalid(jws: DecodedJws, token: string, key: Jwk | null, context: ValidationContext): BearerToken {
-    try {
-      return finish(jws, token, key, context);
-    } catch (error) {
-      throw invalid(error);
-    }
-  }
-
   function withKeys(jws: DecodedJws, token: string, keys: readonly Jwk[], context: ValidationContext): BearerToken | Promise<BearerToken> {
     if (keys.length === 0) throw noKey(jws);
     const key = verifyWithKeys(jws, keys, crypto);
-    if (key instanceof Promise) return key.then((k) => finishOrInvalid(jws, token, k, context), rejectInvalid);
-    return finish(jws, token, key, context);
+    if (!(key instanceof Promise)) {
+      if (key === null) throw badSignature(jws);
+      return accept(token, key, claimsOf(jws, context));
+    }
+    // The port verifies off this thread (WebCrypto does): check the claims meanwhile, so their cost hides behind
+    // the signature's. Their verdict is told only after the signature's, in the same order as the synchronous path,
+    // so a token with a bad signature never learns what its claims would have met.
+    let facts: ClaimsFacts | null = null;
+    let failure: unknown = null;
+    try {
+      facts = claimsOf(jws, context);
+    } catch (error) {
+      failure = error;
+    }
+    return key.then((verified) => {
+      if (verified === null) throw invalid(badSignature(jws));
+      if (facts === null) throw invalid(failure);
+      return accept(token, verified, facts);
+    }, rejectInvalid);
   }
 
   return function validateJwt(token: string, context: ValidationContext): BearerToken | Promise<BearerToken> {

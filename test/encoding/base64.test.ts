@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, decodeBase64url, encodeBase64, encodeBase64url } from '../../src/encoding/base64.js';
+import { decodeBase64, decodeBase64url, decodeBase64urlPooled, encodeBase64, encodeBase64url } from '../../src/encoding/base64.js';
+import { pooledBytes } from '../../src/encoding/pool.js';
 import { OAuthBearerError } from '../../src/errors.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -49,5 +50,49 @@ describe('base64url (RFC 4648 §5, RFC 7515 §2)', () => {
         }
       }
     }), { numRuns: 2000 });
+  });
+  it('accepts exactly what an independent oracle accepts, pooled or not (differential property)', () => {
+    // Characters whose low 7 bits are in the alphabet ('\u0141' & 127 is 'A') must still be refused.
+    const unit = fc.constantFrom(...'AZaz09-_+/=. \u0000\u00c1\u0141\u00e9'.split(''), 'Q', 'w', 'g', 'E');
+    const oracle = (t: string): Uint8Array | null => {
+      if (!/^[A-Za-z0-9_-]*$/.test(t) || t.length % 4 === 1) return null;
+      const out = new Uint8Array(Buffer.from(t, 'base64url'));
+      return Buffer.from(out).toString('base64url') === t ? out : null; // canonical: re-encodes to itself
+    };
+    fc.assert(fc.property(fc.string({ unit, maxLength: 40 }), (t) => {
+      const expected = oracle(t);
+      for (const decode of [decodeBase64url, decodeBase64urlPooled]) {
+        if (expected === null) expect(() => decode(t), t).toThrow(OAuthBearerError);
+        else expect(decode(t), t).toEqual(expected);
+      }
+    }), { numRuns: 3000 });
+  });
+});
+
+describe('base64url past the 16 KiB scratch (the char-by-char loop)', () => {
+  it('decodes and refuses as the short path does', () => {
+    const raw = new Uint8Array(13_000).map((_, i) => (i * 7919) & 255);
+    const text = Buffer.from(raw).toString('base64url');
+    expect(text.length).toBeGreaterThan(16 * 1024);
+    expect(decodeBase64url(text)).toEqual(raw);
+    expect(decodeBase64urlPooled(text)).toEqual(raw);
+    for (const bad of ['\u0141', '\u00c1', '=', '+', ' ']) {
+      expect(() => decodeBase64url(`${text.slice(0, 9000)}${bad}${text.slice(9001)}`), bad).toThrow(/offset 9000/);
+    }
+    expect(() => decodeBase64url(`${text.slice(0, -1)}h`)).toThrow(/unused bits/); // 17336 chars: rest 2
+  });
+});
+
+describe('pooledBytes', () => {
+  it('hands out zeroed views that never overlap, across pool turnover', () => {
+    const views: Uint8Array[] = [];
+    for (let i = 0; i < 200; i++) {
+      const v = pooledBytes(1 + ((i * 37) % 700));
+      expect(v.every((b) => b === 0)).toBe(true);
+      v.fill(i & 255);
+      views.push(v);
+    }
+    views.forEach((v, i) => expect(v.every((b) => b === (i & 255)), `view ${i}`).toBe(true));
+    expect(pooledBytes(5000).buffer.byteLength).toBe(5000); // large requests are not pooled
   });
 });

@@ -9,7 +9,7 @@ import type { Jwk, JwsAlgorithm } from '../../src/ports.js';
 import type { BearerToken } from '../../src/token.js';
 import { createJwtValidator } from '../../src/jose/validator.js';
 import { validateClientJwt } from '../../src/jose/claims.js';
-import { duplicateMemberName } from '../../src/jose/jws.js';
+import { duplicateMemberName, provablyNoDuplicates } from '../../src/jose/jws.js';
 import { parseJwks, selectKeys } from '../../src/jose/jwk.js';
 import type { KeySource } from '../../src/jose/jwks.js';
 import { webCryptoPort } from '../../src/jose/webcrypto.js';
@@ -155,6 +155,52 @@ describe('duplicateMemberName', () => {
       const key = keys[keys.length - 1]!;
       expect(duplicateMemberName(`${text.slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(extra)}}`)).toBe(key);
     }), { numRuns: 1000 });
+  });
+});
+
+describe('provablyNoDuplicates (the fast path before the scan)', () => {
+  const proves = (text: string): boolean => provablyNoDuplicates(text, JSON.parse(text));
+  it('proves a compact claims set, URLs and colons in values included', () => {
+    expect(proves('{"iss":"https://idp.example:8443/realms/k","sub":"svc","aud":["a","b"],"cnf":{"x5t#S256":"q"},"exp":1,"r":[{"a":1},{"a":2}],"s":"x:"}')).toBe(true);
+    expect(proves('{}')).toBe(true);
+  });
+  it('never proves a text with a repeated name, however it hides it', () => {
+    for (const text of [
+      '{"a":1,"a":2}', '{"a" :1,"a":2}', '{"a":1,"a" : 2}', '{"a":{"x":1},"a":2}', '{"x":{"k":1,"k":1}}',
+      '{"a":1,"\\u0061":2}', '{"a":1,"a":2,"s":":"}', '{"a":1,"a":2,"t":"\\":"}', '[{"a":1,"a":1}]',
+    ]) {
+      expect(duplicateMemberName(text), text).not.toBeNull();
+      expect(proves(text), text).toBe(false);
+    }
+  });
+  it('gives up past depth 32, or on a string value that starts with ":", and leaves it to the scan', () => {
+    expect(proves('{"s":":x"}')).toBe(false);
+    expect(proves(`${'['.repeat(40)}{"a":1}${']'.repeat(40)}`)).toBe(false);
+  });
+  // JSON texts with few distinct names (so repeats are common), names and strings that hold '"', ':', '\\' and
+  // spaces, and random whitespace around every token.
+  const ws = fc.constantFrom('', '', '', ' ', '\n', '\t ');
+  const str = fc.string({ unit: fc.constantFrom('a', 'b', ':', '"', '\\', ' ', 'é'), maxLength: 3 }).map((t) => JSON.stringify(t));
+  const { text } = fc.letrec<{ text: string; object: string; array: string }>((tie) => ({
+    text: fc.oneof({ depthSize: 'small', withCrossShrink: true }, str, fc.constantFrom('1', 'true', 'null', '-2.5e3'), tie('object'), tie('array')),
+    object: fc.array(fc.tuple(ws, str, ws, ws, tie('text'), ws), { maxLength: 4 })
+      .map((members) => `{${members.map(([a, k, b, c, v, d]) => `${a}${k}${b}:${c}${v}${d}`).join(',')}}`),
+    array: fc.array(tie('text'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+  }));
+  it('property: whenever it proves no repeat, the full scan finds none (numRuns 5000)', () => {
+    let proved = 0;
+    let repeats = 0;
+    fc.assert(fc.property(text, (t) => {
+      const dup = duplicateMemberName(t);
+      if (dup !== null) repeats++;
+      if (proves(t)) {
+        proved++;
+        expect(dup).toBeNull();
+      }
+    }), { numRuns: 5000 });
+    // Both sides of the property are exercised, not just one.
+    expect(proved).toBeGreaterThan(500);
+    expect(repeats).toBeGreaterThan(200);
   });
 });
 
