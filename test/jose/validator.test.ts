@@ -52,6 +52,31 @@ describe('createJwtValidator', () => {
     expect(result).toEqual({ value: token, principal: 'alice', scope: ['read', 'write'], lifetimeMs: (NOW + 600) * 1000, startTimeMs: (NOW - 10) * 1000 });
   });
 
+  it('tells the signature\'s verdict before the claims\', on a synchronous and an asynchronous port alike', async () => {
+    // On an asynchronous port the claims are checked while the signature is verified; the order seen must not change.
+    const es = testKey('ES256');
+    const keys = { keys: [{ ...es.publicJwk, kid: 'e1' }] };
+    const expired = signJwt(es, { ...claims, exp: NOW - 100 }, { kid: 'e1' });
+    const forged = `${expired.slice(0, expired.lastIndexOf('.') + 1)}${Buffer.alloc(64, 7).toString('base64url')}`;
+    const noSub = signJwt(es, { iat: NOW - 10, exp: NOW + 600 }, { kid: 'e1' });
+    for (const crypto of [nodeCryptoPort, webCryptoPort]) {
+      const validate = createJwtValidator({ keys, crypto, cacheEntries: 0 });
+      const code = async (token: string): Promise<string> => {
+        try {
+          await validate(token, { nowMs: NOW_MS });
+        } catch (e) {
+          expect((e as OAuthBearerError).status).toBe('invalid_token');
+          return (e as OAuthBearerError).code;
+        }
+        return 'accepted';
+      };
+      expect(await code(forged)).toBe('ERR_JWS_SIGNATURE');
+      expect(await code(expired)).toBe('ERR_JWT_EXPIRED');
+      expect(await code(noSub)).toBe('ERR_JWT_CLAIM');
+      expect(await code(signJwt(es, claims, { kid: 'e1' }))).toBe('accepted');
+    }
+  });
+
   it('answers a repeat from the cache (same frozen object), and still checks certificate binding on a hit', async () => {
     const validate = createJwtValidator({ keys: jwks, crypto: webCryptoPort });
     const thumb = 'A77fTHs2zJUZ6Jj7vCjWZbnBG_eV0ZlDP3bIMk5-4Ks';
