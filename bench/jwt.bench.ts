@@ -15,7 +15,7 @@
 import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import * as jose from 'jose';
 import { createVerifier } from 'fast-jwt';
-import { measure, type BenchCase } from './harness.js';
+import { compare, type BenchCase } from './harness.js';
 import { createJwtValidator } from '../src/jose/validator.js';
 import { nodeBase64url, nodeCryptoPort } from '../src/node/crypto.js';
 import { webCryptoPort } from '../src/jose/webcrypto.js';
@@ -41,53 +41,6 @@ function makeToken(alg: JwsAlgorithm, privateKey: KeyObject): string {
   const opts = alg === 'ES256' ? { dsaEncoding: 'ieee-p1363' as const } : {};
   const signature = sign(alg === 'EdDSA' ? null : 'sha256', Buffer.from(input), { key: privateKey, ...opts });
   return `${input}.${b64u(signature)}`;
-}
-
-/**
- * The machine this runs on is a shared 2-core VM whose speed drifts by 10-30% within seconds, which swamped
- * best-of-7 turns of 125 ms. So each case is timed in ROUNDS short batches of about 4 ms, all cases once per round
- * in a rotating order, and a case's ratio to the baseline is the MEDIAN over rounds of its batch time divided by
- * the baseline's batch time IN THE SAME ROUND: drift slower than a round (about 40 ms) cancels. The time column
- * is the median batch; the spread column is (p75 - p25) / median of the per-round ratios.
- */
-const ROUNDS = 101;
-const BATCH_MS = 4;
-async function interleaved(title: string, cases: BenchCase[], baseline: string): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  for (const c of cases) {
-    await measure(c, { samples: 1, batchMs: BATCH_MS * 4, warmupMs: 100 }); // warm up (JIT, caches)
-    const probe = await measure(c, { samples: 3, batchMs: BATCH_MS, warmupMs: 0 });
-    sizes.set(c.name, Math.max(1, Math.round((BATCH_MS * 1e6) / probe.nsPerOp)));
-  }
-  const asyncCases = new Set(cases.filter((c) => c.fn() instanceof Promise).map((c) => c.name));
-  const times = new Map<string, number[]>(cases.map((c) => [c.name, []]));
-  const ratios = new Map<string, number[]>(cases.map((c) => [c.name, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    const thisRound = new Map<string, number>();
-    for (let k = 0; k < cases.length; k++) {
-      const c = cases[(round + k) % cases.length]!;
-      const n = sizes.get(c.name)!;
-      const start = performance.now();
-      if (asyncCases.has(c.name)) for (let i = 0; i < n; i++) await c.fn();
-      else for (let i = 0; i < n; i++) c.fn();
-      thisRound.set(c.name, ((performance.now() - start) * 1e6) / n);
-    }
-    for (const [name, ns] of thisRound) {
-      times.get(name)!.push(ns);
-      ratios.get(name)!.push(ns / thisRound.get(baseline)!);
-    }
-  }
-  const quantile = (values: number[], q: number): number => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))]!;
-  const fmt = (ns: number): string => (ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
-  const result = new Map<string, number>();
-  console.log(`\n## ${title}\n\n| case | time/op | × ${baseline} | spread |\n|---|---:|---:|---:|`);
-  for (const c of cases) {
-    const r = ratios.get(c.name)!;
-    const ratio = quantile(r, 0.5);
-    result.set(c.name, ratio);
-    console.log(`| ${c.name} | ${fmt(quantile(times.get(c.name)!, 0.5))} | ${ratio.toFixed(2)} | ±${(((quantile(r, 0.75) - quantile(r, 0.25)) / ratio) * 100).toFixed(0)}% |`);
-  }
-  return result; // ratios to the baseline: a ratio of two cases is the ratio of theirs
 }
 
 const summary: string[] = [];
@@ -144,7 +97,7 @@ for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) {
     { name: 'fast-jwt (no cache)', fn: () => fastJwt(token) },
     { name: 'fast-jwt (cache)', fn: () => fastJwtCached(fresh()) },
   ];
-  const results = await interleaved(`JWT validation ${alg} (${token.length}-byte token)`, cases, 'floor: node:crypto.verify');
+  const results = new Map((await compare(`JWT validation ${alg} (${token.length}-byte token)`, cases, 'floor: node:crypto.verify', { rounds: 101 })).map((r) => [r.name, r.ratio!]));
   const ratio = (a: string, b: string): number => results.get(a)! / results.get(b)!;
   const check = (label: string, value: number, target: number): string => `${label} ${value.toFixed(2)}× (target ≤ ${target}×: ${value <= target ? 'met' : 'MISSED'})`;
   summary.push(`${alg}: ${check('node port / node:crypto.verify', ratio('ours (node port)', 'floor: node:crypto.verify'), 1.1)}; `
