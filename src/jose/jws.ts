@@ -222,6 +222,30 @@ function protectedHeader(encoded: string): Readonly<Record<string, unknown>> {
 export function decodeJws(
   token: string, algorithms: readonly JwsAlgorithm[] = DEFAULT_ALGORITHMS, decode: Base64urlDecoder = portableDecoder,
 ): DecodedJws {
+  const { payloadSegment, ...jws } = splitJws(token, algorithms, decode);
+  return { ...jws, payload: decodePayload(payloadSegment, decode) };
+}
+
+/** A compact JWS whose header passed the checks, its payload still encoded (see {@link splitJws}). */
+export interface SplitJws extends Omit<DecodedJws, 'payload'> {
+  /** The payload part as it came, base64url (decode it with {@link decodePayload}). */
+  readonly payloadSegment: string;
+}
+
+/** The payload part's bytes. @throws OAuthBearerError `ERR_JWS_FORMAT` when it is not unpadded base64url */
+export function decodePayload(payloadSegment: string, decode: Base64urlDecoder = portableDecoder): Uint8Array {
+  return segment(payloadSegment, 'payload', decode);
+}
+
+/**
+ * {@link decodeJws} without decoding the payload: the validator decodes it only once the signature is checked (or,
+ * with an asynchronous port, while it is being checked), so a forged token's payload is never parsed on the way to
+ * its refusal.
+ * @throws OAuthBearerError the codes of {@link decodeJws}
+ */
+export function splitJws(
+  token: string, algorithms: readonly JwsAlgorithm[] = DEFAULT_ALGORITHMS, decode: Base64urlDecoder = portableDecoder,
+): SplitJws {
   if (typeof token !== 'string') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'The token must be a string');
   if (token.length > MAX_TOKEN_LENGTH) {
     throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The JWS is ${token.length} characters; the limit is ${MAX_TOKEN_LENGTH} (MAX_TOKEN_LENGTH)`);
@@ -250,9 +274,8 @@ export function decodeJws(
   const kid = header.kid;
   if (kid !== undefined && typeof kid !== 'string') bad('ERR_JWS_HEADER', 'The JWS header "kid" must be a string (RFC 7515 §4.1.4)');
   if (dot2 === token.length - 1) bad('ERR_JWS_FORMAT', 'The JWS has an empty signature part; it must be signed (RFC 7515 §7.1, RFC 8725 §3.1)');
-  const payload = segment(token.slice(dot1 + 1, dot2), 'payload', decode);
   const signature = segment(token.slice(dot2 + 1), 'signature', decode);
-  return { header, alg, kid, payload, signingInput: encodeUtf8Pooled(token.slice(0, dot2)), signature };
+  return { header, alg, kid, payloadSegment: token.slice(dot1 + 1, dot2), signingInput: encodeUtf8Pooled(token.slice(0, dot2)), signature };
 }
 
 /**
@@ -261,11 +284,14 @@ export function decodeJws(
  */
 export const MAX_VERIFY_ATTEMPTS = 4;
 
+/** What a signature check reads of a JWS. */
+export type SignedParts = Pick<DecodedJws, 'alg' | 'signingInput' | 'signature'>;
+
 /**
  * Checks the signature against each candidate key in turn (at most {@link MAX_VERIFY_ATTEMPTS}); the key that
  * verifies, or null. Synchronous when the port is. Candidates must already fit `alg` (see {@link selectKeys}).
  */
-export function verifyWithKeys(jws: DecodedJws, candidates: readonly Jwk[], crypto: CryptoPort): Jwk | null | Promise<Jwk | null> {
+export function verifyWithKeys(jws: SignedParts, candidates: readonly Jwk[], crypto: CryptoPort): Jwk | null | Promise<Jwk | null> {
   if (candidates.length > MAX_VERIFY_ATTEMPTS) candidates = candidates.slice(0, MAX_VERIFY_ATTEMPTS);
   for (let i = 0; i < candidates.length; i++) {
     const jwk = candidates[i]!;
@@ -283,7 +309,7 @@ export function verifyWithKeys(jws: DecodedJws, candidates: readonly Jwk[], cryp
 }
 
 async function verifyRest(
-  jws: DecodedJws, candidates: readonly Jwk[], from: number, first: KeyHandle | Promise<KeyHandle>, crypto: CryptoPort,
+  jws: SignedParts, candidates: readonly Jwk[], from: number, first: KeyHandle | Promise<KeyHandle>, crypto: CryptoPort,
   firstVerdict?: Promise<boolean>,
 ): Promise<Jwk | null> {
   for (let i = from; i < candidates.length; i++) {

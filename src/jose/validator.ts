@@ -11,7 +11,7 @@ import { DEFAULT_ALGORITHMS, isJwsAlgorithm } from './algorithms.js';
 import { checkBrokerClaims, checkCertificateBinding, DEFAULT_CLOCK_SKEW_SECONDS, type ClaimsFacts, type ClaimsOptions } from './claims.js';
 import type { Jwks } from './jwk.js';
 import { staticKeySource, type KeySource } from './jwks.js';
-import { decodeJws, noKey, parseJoseObject, verifyWithKeys, type Base64urlDecoder, type DecodedJws } from './jws.js';
+import { decodePayload, noKey, parseJoseObject, splitJws, verifyWithKeys, type Base64urlDecoder, type SplitJws } from './jws.js';
 
 /** Default bound on cached verified tokens. */
 export const DEFAULT_TOKEN_CACHE_ENTRIES = 4096;
@@ -52,7 +52,7 @@ function rejectInvalid(error: unknown): never {
   throw invalid(error);
 }
 
-function badSignature(jws: DecodedJws): OAuthBearerError {
+function badSignature(jws: SplitJws): OAuthBearerError {
   return new OAuthBearerError('ERR_JWS_SIGNATURE', `The token's ${jws.alg} signature does not verify (RFC 7515 §5.2)`, { status: 'invalid_token' });
 }
 
@@ -89,8 +89,8 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
   const cache = new Map<string, CacheEntry>();
 
   /** Kafka's claim rules and the certificate binding, on a JWS whose signature is (or is being) checked. */
-  function claimsOf(jws: DecodedJws, context: ValidationContext): ClaimsFacts {
-    const claims = parseJoseObject(jws.payload, 'JWT claims set', 'ERR_JWT_CLAIM');
+  function claimsOf(jws: SplitJws, context: ValidationContext): ClaimsFacts {
+    const claims = parseJoseObject(decodePayload(jws.payloadSegment, options.base64url), 'JWT claims set', 'ERR_JWT_CLAIM');
     const facts = checkBrokerClaims(claims, claimsOptions, context.nowMs);
     checkCertificateBinding(facts.certificateThumbprint, context.certificateThumbprint);
     return facts;
@@ -108,7 +108,7 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
     return result;
   }
 
-  function withKeys(jws: DecodedJws, token: string, keys: readonly Jwk[], context: ValidationContext): BearerToken | Promise<BearerToken> {
+  function withKeys(jws: SplitJws, token: string, keys: readonly Jwk[], context: ValidationContext): BearerToken | Promise<BearerToken> {
     if (keys.length === 0) throw noKey(jws);
     const key = verifyWithKeys(jws, keys, crypto);
     if (!(key instanceof Promise)) {
@@ -145,7 +145,7 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
         }
         cache.delete(token);
       }
-      const jws = decodeJws(token, algorithms, options.base64url);
+      const jws = splitJws(token, algorithms, options.base64url);
       const keys = source.keysFor(jws.alg, jws.kid, context.nowMs);
       if (keys instanceof Promise) {
         return keys.then((k) => withKeys(jws, token, k, context)).then(undefined, rejectInvalid);

@@ -52,7 +52,7 @@ describe('createJwtValidator', () => {
     expect(result).toEqual({ value: token, principal: 'alice', scope: ['read', 'write'], lifetimeMs: (NOW + 600) * 1000, startTimeMs: (NOW - 10) * 1000 });
   });
 
-  it('tells the signature\'s verdict before the claims\', on a synchronous and an asynchronous port alike', async () => {
+  it('tells the signature\'s verdict before the payload\'s or the claims\', on a synchronous and an asynchronous port alike', async () => {
     // On an asynchronous port the claims are checked while the signature is verified; the order seen must not change.
     const es = testKey('ES256');
     const keys = { keys: [{ ...es.publicJwk, kid: 'e1' }] };
@@ -71,6 +71,10 @@ describe('createJwtValidator', () => {
         return 'accepted';
       };
       expect(await code(forged)).toBe('ERR_JWS_SIGNATURE');
+      // Nor does a forged token's payload get a say when it is not even base64url JSON.
+      const [h, , sig] = forged.split('.');
+      expect(await code(`${h}.${Buffer.from('not json').toString('base64url')}.${sig}`)).toBe('ERR_JWS_SIGNATURE');
+      expect(await code(`${h}.e30=.${sig}`)).toBe('ERR_JWS_SIGNATURE');
       expect(await code(expired)).toBe('ERR_JWT_EXPIRED');
       expect(await code(noSub)).toBe('ERR_JWT_CLAIM');
       expect(await code(signJwt(es, claims, { kid: 'e1' }))).toBe('accepted');
