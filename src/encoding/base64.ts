@@ -58,6 +58,11 @@ export interface Base64DecodeOptions {
   canonical?: boolean;
   /** Which input this is, for the error message (`"JWS header"`). */
   what?: string;
+  /**
+   * Take the result from the shared pool (`pooledBytes`): cheaper for short-lived bytes, but its `.buffer` is
+   * shared, so use only the view. Default false.
+   */
+  pooled?: boolean;
 }
 
 /**
@@ -66,7 +71,7 @@ export interface Base64DecodeOptions {
  * @throws OAuthBearerError `ERR_BASE64`
  */
 export function decodeBase64url(text: string, options: Base64DecodeOptions = {}): Uint8Array {
-  return decode(text, URL_VALUES, options.padding ?? 'refuse', options.canonical ?? true, options.what ?? 'value', false);
+  return decode(text, URL_VALUES, options.padding ?? 'refuse', options.canonical ?? true, options.what ?? 'value', options.pooled === true);
 }
 
 /**

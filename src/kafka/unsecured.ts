@@ -250,7 +250,7 @@ function decodeSegment(segment: string, what: string): DecodedSegment {
   if (segment === NONE_HEADER_SEGMENT) return { json: { alg: 'none' }, text: HEADER_JSON };
   let bytes: Uint8Array;
   try {
-    bytes = decodeBase64url(segment, { padding: 'allow', canonical: false, what });
+    bytes = decodeBase64url(segment, { padding: 'allow', canonical: false, what, pooled: true }); // read at once below
   } catch (cause) {
     throw new OAuthBearerError('ERR_UNSECURED_TOKEN', `The unsecured JWS ${what} is malformed base64url`, { status: 'invalid_token', cause });
   }
