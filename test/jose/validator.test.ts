@@ -81,6 +81,29 @@ describe('createJwtValidator', () => {
     }
   });
 
+  it('keeps concurrent validations apart on the WebCrypto port (claims checked while signatures verify)', async () => {
+    const es = testKey('ES256');
+    const keys = { keys: [{ ...es.publicJwk, kid: 'e1' }, { ...ed.publicJwk, kid: 'k1' }] };
+    const validate = createJwtValidator({ keys, crypto: webCryptoPort, cacheEntries: 0 });
+    // 200 tokens in flight at once: good ones with distinct subjects, forged ones, expired ones, by two keys.
+    const cases = Array.from({ length: 200 }, (_, i) => {
+      const key = i % 2 === 0 ? es : ed;
+      const kid = i % 2 === 0 ? 'e1' : 'k1';
+      const good = signJwt(key, { ...claims, sub: `user-${i}` }, { kid });
+      if (i % 5 === 3) return { token: `${good.slice(0, good.lastIndexOf('.') + 1)}${Buffer.alloc(64, i).toString('base64url')}`, expect: 'ERR_JWS_SIGNATURE' };
+      if (i % 5 === 4) return { token: signJwt(key, { ...claims, sub: `user-${i}`, exp: NOW - 100 }, { kid }), expect: 'ERR_JWT_EXPIRED' };
+      return { token: good, expect: `user-${i}` };
+    });
+    const outcomes = await Promise.all(cases.map(async ({ token }) => {
+      try {
+        return (await validate(token, { nowMs: NOW_MS })).principal;
+      } catch (e) {
+        return (e as OAuthBearerError).code;
+      }
+    }));
+    expect(outcomes).toEqual(cases.map((c) => c.expect));
+  });
+
   it('answers a repeat from the cache (same frozen object), and still checks certificate binding on a hit', async () => {
     const validate = createJwtValidator({ keys: jwks, crypto: webCryptoPort });
     const thumb = 'A77fTHs2zJUZ6Jj7vCjWZbnBG_eV0ZlDP3bIMk5-4Ks';
