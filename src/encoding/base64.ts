@@ -75,15 +75,6 @@ export function decodeBase64url(text: string, options: Base64DecodeOptions = {})
 }
 
 /**
- * {@link decodeBase64url} with its defaults (strict, canonical, no padding), into a pooled array (see
- * `pooledBytes`): for hot paths that decode short-lived parts, such as a JWS's payload and signature.
- * @throws OAuthBearerError `ERR_BASE64`
- */
-export function decodeBase64urlPooled(text: string, what = 'value'): Uint8Array {
-  return decode(text, URL_VALUES, 'refuse', true, what, true);
-}
-
-/**
  * Decodes standard base64 (RFC 4648 §4) with optional padding.
  * @throws OAuthBearerError `ERR_BASE64`
  */
@@ -108,7 +99,7 @@ function decode(text: string, values: Int8Array, padding: 'refuse' | 'allow', ca
 }
 
 const encoder = new TextEncoder();
-/** Where {@link decodeInto} puts a text's character codes as bytes; texts longer than this take the char loop. */
+/** Where {@link decodeInto} puts a text's characters as bytes, 16 KiB (a multiple of 4) at a time. */
 const SCRATCH = new Uint8Array(16 * 1024);
 
 /**
@@ -118,83 +109,44 @@ const SCRATCH = new Uint8Array(16 * 1024);
  * array then costs a third of `charCodeAt` per character (V8, Node 20: 0.7 µs against 1.9 µs for 512 characters).
  */
 function decodeInto(text: string, end: number, values: Int8Array, out: Uint8Array, canonical: boolean): boolean {
-  if (text.length > SCRATCH.length) return decodeChars(text, end, values, out, canonical);
-  const { read, written } = encoder.encodeInto(text, SCRATCH);
-  // Only an all-ASCII text is as long in UTF-8 bytes as in UTF-16 units: anything else holds a character
-  // outside the alphabet.
-  if (read !== text.length || written !== text.length) return false;
   const b = SCRATCH;
+  const whole = end - (end & 3);
   // Valid characters map to 0..63, every other byte to -1: OR-ing the values catches any invalid one.
   let vals = 0;
   let o = 0;
-  let i = 0;
-  const whole = end - (end & 3);
-  for (; i < whole; i += 4) {
-    const v0 = values[b[i]!]!;
-    const v1 = values[b[i + 1]!]!;
-    const v2 = values[b[i + 2]!]!;
-    const v3 = values[b[i + 3]!]!;
-    vals |= v0 | v1 | v2 | v3;
-    const n = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
-    out[o++] = n >>> 16;
-    out[o++] = (n >>> 8) & 255;
-    out[o++] = n & 255;
-  }
-  const rest = end - whole;
-  if (rest >= 2) {
-    const v0 = values[b[i]!]!;
-    const v1 = values[b[i + 1]!]!;
-    const v2 = rest === 3 ? values[b[i + 2]!]! : 0;
-    vals |= v0 | v1 | v2;
-    const n = (v0 << 18) | (v1 << 12) | (v2 << 6);
-    if (canonical && (rest === 2 ? n & 0xffff : n & 0xff) !== 0) return false;
-    out[o++] = n >>> 16;
-    if (rest === 3) out[o++] = (n >>> 8) & 255;
+  for (let start = 0; start < end; start += b.length) {
+    const stop = Math.min(end, start + b.length);
+    const piece = start === 0 && stop === text.length ? text : text.slice(start, stop);
+    const { read, written } = encoder.encodeInto(piece, b);
+    // Only an all-ASCII text is as long in UTF-8 bytes as in UTF-16 units: anything else holds a character
+    // outside the alphabet.
+    if (read !== piece.length || written !== piece.length) return false;
+    const quads = Math.min(whole, stop) - start;
+    let i = 0;
+    for (; i < quads; i += 4) {
+      const v0 = values[b[i]!]!;
+      const v1 = values[b[i + 1]!]!;
+      const v2 = values[b[i + 2]!]!;
+      const v3 = values[b[i + 3]!]!;
+      vals |= v0 | v1 | v2 | v3;
+      const n = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
+      out[o++] = n >>> 16;
+      out[o++] = (n >>> 8) & 255;
+      out[o++] = n & 255;
+    }
+    const rest = stop - start - i; // 2 or 3 characters left in the last piece, or none
+    if (rest >= 2) {
+      const v0 = values[b[i]!]!;
+      const v1 = values[b[i + 1]!]!;
+      const v2 = rest === 3 ? values[b[i + 2]!]! : 0;
+      vals |= v0 | v1 | v2;
+      const n = (v0 << 18) | (v1 << 12) | (v2 << 6);
+      if (canonical && (rest === 2 ? n & 0xffff : n & 0xff) !== 0) return false;
+      out[o++] = n >>> 16;
+      if (rest === 3) out[o++] = (n >>> 8) & 255;
+    }
   }
   return vals >= 0;
-}
-
-/** {@link decodeInto} for texts longer than SCRATCH, reading characters one by one. */
-function decodeChars(text: string, end: number, values: Int8Array, out: Uint8Array, canonical: boolean): boolean {
-  // Valid characters are below 128; OR-ing every code and every value catches a code of 256 or more (bits above
-  // 255) and an invalid byte-sized one (value -1).
-  let codes = 0;
-  let vals = 0;
-  let o = 0;
-  let i = 0;
-  const whole = end - (end & 3);
-  for (; i < whole; i += 4) {
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    const c2 = text.charCodeAt(i + 2);
-    const c3 = text.charCodeAt(i + 3);
-    codes |= c0 | c1 | c2 | c3;
-    const v0 = values[c0 & 255]!;
-    const v1 = values[c1 & 255]!;
-    const v2 = values[c2 & 255]!;
-    const v3 = values[c3 & 255]!;
-    vals |= v0 | v1 | v2 | v3;
-    const n = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
-    out[o++] = n >>> 16;
-    out[o++] = (n >>> 8) & 255;
-    out[o++] = n & 255;
-  }
-  const rest = end - whole;
-  if (rest >= 2) {
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    const c2 = rest === 3 ? text.charCodeAt(i + 2) : 65; // 'A' = 0 stands for the absent third character
-    codes |= c0 | c1 | c2;
-    const v0 = values[c0 & 255]!;
-    const v1 = values[c1 & 255]!;
-    const v2 = values[c2 & 255]!;
-    vals |= v0 | v1 | v2;
-    const n = (v0 << 18) | (v1 << 12) | (v2 << 6);
-    if (canonical && (rest === 2 ? n & 0xffff : n & 0xff) !== 0) return false;
-    out[o++] = n >>> 16;
-    if (rest === 3) out[o++] = (n >>> 8) & 255;
-  }
-  return codes < 256 && vals >= 0;
 }
 
 /** The slow path, for errors only: finds what is wrong and says where. */

@@ -8,7 +8,7 @@
  */
 import { OAuthBearerError } from '../errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle } from '../ports.js';
-import { decodeBase64urlPooled } from '../encoding/base64.js';
+import { decodeBase64url } from '../encoding/base64.js';
 import { decodeUtf8, encodeUtf8Pooled } from '../encoding/utf8.js';
 import { isJsonObject } from '../encoding/json.js';
 import { DEFAULT_ALGORITHMS, isJwsAlgorithm } from './algorithms.js';
@@ -26,7 +26,10 @@ export const MAX_HEADER_LENGTH = 4 * 1024;
 /** Largest `kid` we look up: 1000 characters, Kafka's `RefreshingHttpsJwksVerificationKeyResolver` bound. */
 export const MAX_KID_LENGTH = 1000;
 
-/** A parsed compact JWS whose header passed the RFC 8725 checks; the signature is not yet verified. */
+/**
+ * A parsed compact JWS whose header passed the RFC 8725 checks; the signature is not yet verified. Its byte arrays
+ * may be views of a shared pool (`pooledBytes`): read them through their own offset and length, never `.buffer`.
+ */
 export interface DecodedJws {
   /** The protected header (RFC 7515 §4). */
   readonly header: Readonly<Record<string, unknown>>;
@@ -52,7 +55,7 @@ function bad(code: 'ERR_JWS_FORMAT' | 'ERR_JWS_HEADER' | 'ERR_JWS_ALG' | 'ERR_JW
 export type Base64urlDecoder = (text: string) => Uint8Array;
 
 // Pooled: the parts are short-lived, and a fresh array of their size costs more than decoding them.
-const portableDecoder: Base64urlDecoder = (text) => decodeBase64urlPooled(text);
+const portableDecoder: Base64urlDecoder = (text) => decodeBase64url(text, { pooled: true });
 
 function segment(text: string, what: string, decode: Base64urlDecoder = portableDecoder): Uint8Array {
   try {
