@@ -1,6 +1,6 @@
 /**
  * Signed access-token validation (the broker's hot path) per algorithm, one run, side by side, with a typical
- * ~800-byte token: ours on the node:crypto port (with the native base64url decoder), on the WebCrypto port, and a
+ * ~800-byte token: ours on the node:crypto port (default portable decoders), on the WebCrypto port, and a
  * verified-token cache hit; panva/jose `jwtVerify` with a local JWKS; fast-jwt's verifier without and with its
  * cache; and the floors:
  * - `crypto.verify` and `crypto.subtle.verify` on the same signing input with the key reused (the issue's floors);
@@ -17,7 +17,7 @@ import * as jose from 'jose';
 import { createVerifier } from 'fast-jwt';
 import { compare, type BenchCase } from './harness.js';
 import { createJwtValidator } from '../src/jose/validator.js';
-import { nodeBase64url, nodeCryptoPort } from '../src/node/crypto.js';
+import { nodeCryptoPort } from '../src/node/crypto.js';
 import { webCryptoPort } from '../src/jose/webcrypto.js';
 import type { Jwk, JwsAlgorithm } from '../src/ports.js';
 
@@ -65,9 +65,9 @@ for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) {
   const cryptoKey = await crypto.subtle.importKey('jwk', bareJwk as JsonWebKey, importParams, false, ['verify']);
   if (!verify(hash, signingInput, nodeKey, signature)) throw new Error('floor does not verify');
 
-  const oursNode = createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, base64url: nodeBase64url, audience: ['kafka-broker'], cacheEntries: 0 });
+  const oursNode = createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, audience: ['kafka-broker'], cacheEntries: 0 });
   const oursWeb = createJwtValidator({ keys: jwks, crypto: webCryptoPort, audience: ['kafka-broker'], cacheEntries: 0 });
-  const oursCached = createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, base64url: nodeBase64url, audience: ['kafka-broker'] });
+  const oursCached = createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, audience: ['kafka-broker'] });
   await oursWeb(token, context);
   await oursCached(token, context);
   const localJwks = jose.createLocalJWKSet(jwks as never);

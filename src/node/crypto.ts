@@ -148,7 +148,8 @@ const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 /**
  * A strict base64url decoder on Node's native Buffer codec, for `createJwtValidator({ base64url })`: the same
  * results and refusals as the portable `decodeBase64url` (RFC 7515 §2: no padding, alphabet only, canonical last
- * character), a few times faster on JWS-sized input.
+ * character). Faster than `decodeBase64url` on its own, but not inside the JWT validator, where the portable
+ * default (pooled arrays) measured 1.5% faster; kept for callers who want Node's codec.
  * @throws OAuthBearerError `ERR_BASE64`
  */
 export function nodeBase64url(text: string): Uint8Array {
