@@ -160,32 +160,17 @@ function invalid(name: string, why: string): never {
  * @throws OAuthBearerError `ERR_CONFIG`
  */
 export function configDouble(props: KafkaProps, name: string, fallback: number, range?: readonly [number, number]): number {
-  const raw = get(props, name);
-  if (raw === undefined) return fallback;
-  const value = parseJavaDouble(javaTrim(raw));
-  if (value === null) invalid(name, 'not a number (Java Double.parseDouble syntax)');
-  checkRange(name, value, range);
-  return value;
+  return numberSetting(props, name, fallback, parseJavaDouble, 'not a number (Java Double.parseDouble syntax)', range);
 }
 
 /** A SHORT setting: trimmed, `Short.parseShort` (`+60`, `-0` accepted; `60.0`, `6e1`, `0x10` refused), range. */
 export function configShort(props: KafkaProps, name: string, fallback: number, range?: readonly [number, number]): number {
-  const raw = get(props, name);
-  if (raw === undefined) return fallback;
-  const value = parseJavaShort(javaTrim(raw));
-  if (value === null) invalid(name, 'not a 16-bit integer');
-  checkRange(name, value, range);
-  return value;
+  return numberSetting(props, name, fallback, parseJavaShort, 'not a 16-bit integer', range);
 }
 
 /** An INT setting: trimmed, `Integer.parseInt`; `fallback` may be null (Kafka's "no default"). */
 export function configInt<F extends number | null>(props: KafkaProps, name: string, fallback: F, range?: readonly [number, number]): number | F {
-  const raw = get(props, name);
-  if (raw === undefined) return fallback;
-  const value = parseJavaInt(javaTrim(raw));
-  if (value === null) invalid(name, 'not a 32-bit integer');
-  checkRange(name, value, range);
-  return value;
+  return numberSetting(props, name, fallback, parseJavaInt, 'not a 32-bit integer', range);
 }
 
 /** A LONG setting: trimmed, `Long.parseLong`. Values beyond 2^53 lose precision as JS numbers. */
@@ -219,6 +204,18 @@ export function configList(props: KafkaProps, name: string, fallback: readonly s
   if (raw === undefined) return fallback;
   const t = javaTrim(raw);
   return t.length === 0 ? [] : t.split(/[ \t\n\x0B\f\r]*,[ \t\n\x0B\f\r]*/);
+}
+
+/** A numeric setting read by `parse` from its trimmed text, then Kafka's inclusive range check. */
+function numberSetting<F extends number | null>(
+  props: KafkaProps, name: string, fallback: F, parse: (text: string) => number | null, why: string, range?: readonly [number, number],
+): number | F {
+  const raw = get(props, name);
+  if (raw === undefined) return fallback;
+  const value = parse(javaTrim(raw));
+  if (value === null) invalid(name, why);
+  checkRange(name, value, range);
+  return value;
 }
 
 function checkRange(name: string, value: number, range: readonly [number, number] | undefined): void {
