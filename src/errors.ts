@@ -132,3 +132,50 @@ export class OAuthBearerError extends Error {
 export function isOAuthBearerError(value: unknown, code?: ErrorCode): value is OAuthBearerError {
   return value instanceof OAuthBearerError && (code === undefined || value.code === code);
 }
+
+const SYSTEM_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+const SYSCALL = /^[a-z][a-z0-9_]{0,31}$/;
+const ADDRESS = /^[0-9A-Za-z.:%_-]{1,255}$/;
+
+/** The parts of a foreign error a user needs and that cannot quote a request: code, syscall, address, port. */
+function systemFacts(error: Error): { code?: string; syscall?: string; address?: string; hostname?: string; port?: number } {
+  const e = error as { code?: unknown; syscall?: unknown; address?: unknown; hostname?: unknown; port?: unknown };
+  return {
+    ...(typeof e.code === 'string' && SYSTEM_CODE.test(e.code) ? { code: e.code } : {}),
+    ...(typeof e.syscall === 'string' && SYSCALL.test(e.syscall) ? { syscall: e.syscall } : {}),
+    ...(typeof e.address === 'string' && ADDRESS.test(e.address) ? { address: e.address } : {}),
+    ...(typeof e.hostname === 'string' && ADDRESS.test(e.hostname) ? { hostname: e.hostname } : {}),
+    ...(typeof e.port === 'number' && Number.isInteger(e.port) && e.port >= 0 && e.port <= 65_535 ? { port: e.port } : {}),
+  };
+}
+
+/**
+ * A safe description of an I/O failure: the first system or TLS error in the cause chain as Node prints one
+ * (`connect ECONNREFUSED 127.0.0.1:8443`, `SELF_SIGNED_CERT_IN_CHAIN`), else the error's name. Never a message,
+ * which may quote the request (a proxy echoing the body, say).
+ */
+export function describeIoError(error: unknown): string {
+  for (let e = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const facts = systemFacts(e);
+    if (facts.code === undefined) continue;
+    const where = facts.address ?? facts.hostname;
+    return [facts.syscall, facts.code, where === undefined ? undefined : facts.port === undefined ? where : `${where}:${facts.port}`]
+      .filter((part) => part !== undefined).join(' ');
+  }
+  return error instanceof Error && /^[A-Za-z]{1,64}$/.test(error.name) ? error.name : 'network error';
+}
+
+/**
+ * A foreign error made safe to keep as `cause`: an `Error` with the same name whose message is
+ * {@link describeIoError}'s, carrying only `code`, `syscall`, `address`, `hostname` and `port`, and the same for
+ * its own causes. Text that can quote a request (messages, bodies, headers) is dropped. Our own errors pass as
+ * they are (their messages are ours).
+ */
+export function safeCause(error: unknown, depth = 0): unknown {
+  if (error === undefined || error instanceof OAuthBearerError) return error;
+  if (!(error instanceof Error)) return new Error(`a thrown ${error === null ? 'null' : typeof error}`);
+  const safe = new Error(describeIoError(error), depth < 8 && error.cause !== undefined ? { cause: safeCause(error.cause, depth + 1) } : undefined);
+  if (/^[A-Za-z]{1,64}$/.test(error.name)) safe.name = error.name;
+  Object.assign(safe, systemFacts(error));
+  return safe;
+}

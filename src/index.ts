@@ -59,7 +59,10 @@ export { webCryptoPort, createWebCryptoPort } from './jose/webcrypto.js';
 export type { WebCryptoPortOptions } from './jose/webcrypto.js';
 export { DEFAULT_ALGORITHMS } from './jose/algorithms.js';
 export { discover, discoveryRequest, processDiscoveryResponse, metadataUrl, MAX_METADATA_BYTES } from './jose/discovery.js';
-export type { ServerMetadata, DiscoveryOptions, DiscoveryKind } from './jose/discovery.js';
+export type { ServerMetadata, DiscoveryOptions, DiscoverOptions, DiscoveryKind } from './jose/discovery.js';
+// Every HTTP attempt's deadline (headers and body), named after Kafka's sasl.login.*.timeout.ms settings.
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from './deadline.js';
+export type { TimeoutPort } from './deadline.js';
 
 // Getting tokens (KIP-768, KIP-1139, KIP-1258, RFC 6749/7523/8705)
 export { tokenRequest, toFetchRequest, basicAuthorization, GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER } from './oauth/request.js';

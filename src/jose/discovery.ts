@@ -4,7 +4,8 @@
  * reading `issuer`, `jwks_uri` and `token_endpoint`, with RFC 8414 §3.3's issuer check.
  * @module
  */
-import { OAuthBearerError } from '../errors.js';
+import { describeIoError, OAuthBearerError, safeCause } from '../errors.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, httpDeadline, timeoutSetting, type TimeoutPort } from '../deadline.js';
 import type { HttpPort } from '../ports.js';
 import { isJsonObject, parseJson } from '../encoding/json.js';
 import { readBoundedText } from './jwks.js';
@@ -21,6 +22,16 @@ export interface DiscoveryOptions {
   readonly kind?: DiscoveryKind;
   /** Allow an `http:` issuer (tests, loopback); RFC 8414 §2 requires `https`. Default false. */
   readonly allowHttp?: boolean;
+}
+
+/** Options of {@link discover}: the request's limits, as for the JWKS (see `src/deadline.ts`). */
+export interface DiscoverOptions extends DiscoveryOptions {
+  /** Connect limit, ms; default {@link DEFAULT_CONNECT_TIMEOUT_MS}. Headers and body end connect + read after the start. */
+  readonly connectTimeoutMs?: number;
+  /** Read limit for the whole body once the headers arrive, ms; default {@link DEFAULT_READ_TIMEOUT_MS}. */
+  readonly readTimeoutMs?: number;
+  /** A signal that aborts after `ms`; default `AbortSignal.timeout`. */
+  readonly timeout?: TimeoutPort;
 }
 
 /** What discovery yields. */
@@ -91,12 +102,12 @@ export function discoveryRequest(issuer: string, options: DiscoveryOptions = {})
  * const { jwksUri } = await processDiscoveryResponse(await http(discoveryRequest(issuer)), issuer);
  * ```
  */
-export async function processDiscoveryResponse(response: Response, expectedIssuer: string, options: DiscoveryOptions = {}): Promise<ServerMetadata> {
+export async function processDiscoveryResponse(response: Response, expectedIssuer: string, options: DiscoveryOptions = {}, signal?: AbortSignal): Promise<ServerMetadata> {
   if (response.status !== 200) {
-    await response.body?.cancel().catch(() => undefined);
+    response.body?.cancel().catch(() => undefined);
     fail(`The metadata endpoint answered HTTP ${response.status}; expected 200 (RFC 8414 §3.2)`);
   }
-  const text = await readBoundedText(response, MAX_METADATA_BYTES, 'authorization server metadata');
+  const text = await readBoundedText(response, MAX_METADATA_BYTES, 'authorization server metadata', signal);
   let metadata: unknown;
   try {
     metadata = parseJson(text, { what: 'authorization server metadata', maxLength: MAX_METADATA_BYTES });
@@ -121,20 +132,35 @@ export async function processDiscoveryResponse(response: Response, expectedIssue
 
 /**
  * Discovery in one call: the request, through `http`, then the checks.
- * @throws OAuthBearerError `ERR_DISCOVERY`, `ERR_HTTP` when the request itself fails
+ * @throws OAuthBearerError `ERR_DISCOVERY`, `ERR_HTTP` when the request itself fails, `ERR_HTTP_TIMEOUT` past a limit
  * @example
  * ```ts
  * const { jwksUri } = await discover('https://idp.example', fetch);
  * ```
  */
-export async function discover(issuer: string, http: HttpPort, options: DiscoveryOptions = {}): Promise<ServerMetadata> {
-  const request = discoveryRequest(issuer, options);
-  let response: Response;
+export async function discover(issuer: string, http: HttpPort, options: DiscoverOptions = {}): Promise<ServerMetadata> {
+  const limits = {
+    connectTimeoutMs: timeoutSetting(options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, 'connectTimeoutMs'),
+    readTimeoutMs: timeoutSetting(options.readTimeoutMs, DEFAULT_READ_TIMEOUT_MS, 'readTimeoutMs'),
+  };
+  const deadline = httpDeadline(limits, options.timeout, 'The metadata request', 'connectTimeoutMs / readTimeoutMs');
   try {
-    response = await http(request);
-  } catch (cause) {
-    if (cause instanceof OAuthBearerError) throw cause;
-    throw new OAuthBearerError('ERR_HTTP', `The metadata request failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    let response: Response;
+    try {
+      response = await deadline.guard(http(new Request(discoveryRequest(issuer, options), { signal: deadline.signal })));
+    } catch (cause) {
+      if (deadline.timedOut !== null) throw deadline.error();
+      if (cause instanceof OAuthBearerError) throw cause;
+      throw new OAuthBearerError('ERR_HTTP', `The metadata request failed (${describeIoError(cause)}); check the issuer URL, the TLS trust and the network`, { cause: safeCause(cause) });
+    }
+    deadline.bodyPhase();
+    try {
+      return await deadline.guard(processDiscoveryResponse(response, issuer, options, deadline.signal));
+    } catch (cause) {
+      if (deadline.timedOut !== null) throw deadline.error();
+      throw cause;
+    }
+  } finally {
+    deadline.dispose();
   }
-  return processDiscoveryResponse(response, issuer, options);
 }

@@ -17,8 +17,9 @@
  * end. So a burst of any number of bogus kids costs at most 2 fetches per window.
  * @module
  */
-import { OAuthBearerError } from '../errors.js';
+import { describeIoError, OAuthBearerError, safeCause } from '../errors.js';
 import type { Clock, HttpPort, Jwk, JwsAlgorithm } from '../ports.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, httpDeadline, timeoutSetting, type TimeoutPort } from '../deadline.js';
 import { decodeUtf8 } from '../encoding/utf8.js';
 import { MAX_JWKS_LENGTH, parseJwks, selectKeys, type Jwks } from './jwk.js';
 import { MAX_KID_LENGTH } from './jws.js';
@@ -225,25 +226,41 @@ export class JwksCache {
 }
 
 /**
- * Reads a response body as UTF-8 text, refusing more than `limit` bytes.
- * @throws OAuthBearerError `ERR_INPUT_TOO_LARGE`, `ERR_UTF8`
+ * Reads a response body as UTF-8 text, refusing more than `limit` bytes. When `signal` aborts the read stops at
+ * once and the stream is cancelled.
+ * @throws OAuthBearerError `ERR_INPUT_TOO_LARGE`, `ERR_UTF8`, `ERR_HTTP` when `signal` aborts
  */
-export async function readBoundedText(response: Response, limit: number, what: string): Promise<string> {
+export async function readBoundedText(response: Response, limit: number, what: string, signal?: AbortSignal): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > limit) throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The ${what} is ${declared} bytes; the limit is ${limit}`);
+  if (declared > limit) {
+    response.body?.cancel().catch(() => undefined);
+    throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The ${what} is ${declared} bytes; the limit is ${limit}`);
+  }
   if (response.body === null) return '';
   const reader = response.body.getReader();
+  let abort: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    abort = () => reject(new OAuthBearerError('ERR_HTTP', `Reading the ${what} was aborted`));
+  });
+  aborted.catch(() => undefined);
+  if (signal?.aborted === true) abort!();
+  signal?.addEventListener('abort', abort!, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The ${what} is over ${limit} bytes`);
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The ${what} is over ${limit} bytes`);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    // Not awaited: a stalled stream's cancel may never settle.
+    reader.cancel().catch(() => undefined);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', abort!);
   }
   const bytes = new Uint8Array(size);
   let at = 0;
@@ -262,6 +279,15 @@ export interface RemoteJwksOptions extends JwksRefreshConfig {
   readonly clock: Clock;
   /** Waits `ms` milliseconds (between retries). */
   readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Connect limit of one fetch, ms; default {@link DEFAULT_CONNECT_TIMEOUT_MS} (20 000, jose4j `Get`, which Kafka's
+   * broker uses for the JWKS). A fetch, headers and body, ends connect + read after it starts.
+   */
+  readonly connectTimeoutMs?: number;
+  /** Read limit of one fetch, ms: the whole body once the headers arrive; default {@link DEFAULT_READ_TIMEOUT_MS}. */
+  readonly readTimeoutMs?: number;
+  /** A signal that aborts after `ms`; default `AbortSignal.timeout`. */
+  readonly timeout?: TimeoutPort;
 }
 
 /** A remote JWKS: a {@link KeySource} plus control of its refreshes. */
@@ -286,21 +312,66 @@ export interface RemoteJwks extends KeySource {
 export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
   const cache = new JwksCache(options);
   const { http, clock, sleep, url } = options;
+  const limits = {
+    connectTimeoutMs: timeoutSetting(options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, 'connectTimeoutMs'),
+    readTimeoutMs: timeoutSetting(options.readTimeoutMs, DEFAULT_READ_TIMEOUT_MS, 'readTimeoutMs'),
+  };
+  const waitMs = limits.connectTimeoutMs + limits.readTimeoutMs;
+  const after = options.timeout ?? ((ms: number) => AbortSignal.timeout(ms));
   let inFlight: Promise<void> | null = null;
 
   async function attempt(nowMs: () => number): Promise<void> {
-    let response: Response;
+    const deadline = httpDeadline(limits, options.timeout, 'Fetching the JWKS', 'the JWKS connectTimeoutMs / readTimeoutMs');
     try {
-      response = await http(new Request(url, { headers: { accept: 'application/json' } }));
-    } catch (cause) {
-      throw new OAuthBearerError('ERR_HTTP', `Fetching the JWKS failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      let response: Response;
+      try {
+        response = await deadline.guard(http(new Request(url, { headers: { accept: 'application/json' }, signal: deadline.signal })));
+      } catch (cause) {
+        if (deadline.timedOut !== null) throw deadline.error();
+        if (cause instanceof OAuthBearerError) throw cause;
+        throw new OAuthBearerError('ERR_HTTP', `Fetching the JWKS failed (${describeIoError(cause)}); check the JWKS URL, the TLS trust and the network`, { cause: safeCause(cause) });
+      }
+      if (response.status !== 200) {
+        response.body?.cancel().catch(() => undefined);
+        throw new OAuthBearerError('ERR_JWKS', `The JWKS endpoint answered HTTP ${response.status}; expected 200`);
+      }
+      deadline.bodyPhase();
+      let text: string;
+      try {
+        text = await deadline.guard(readBoundedText(response, MAX_JWKS_LENGTH, 'JWKS', deadline.signal));
+      } catch (cause) {
+        if (deadline.timedOut !== null) throw deadline.error();
+        if (cause instanceof OAuthBearerError) throw cause;
+        throw new OAuthBearerError('ERR_HTTP', `Reading the JWKS failed (${describeIoError(cause)})`, { cause: safeCause(cause) });
+      }
+      cache.fetched(parseJwks(text), nowMs());
+    } finally {
+      deadline.dispose();
     }
-    if (response.status !== 200) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new OAuthBearerError('ERR_JWKS', `The JWKS endpoint answered HTTP ${response.status}; expected 200`);
+  }
+
+  /** A validation waits for a fetch at most one attempt's limit; then it fails, typed, and the fetch goes on. */
+  async function waitForKeys(fetching: Promise<void>, alg: JwsAlgorithm, kid: string | undefined): Promise<readonly Jwk[]> {
+    const signal = after(waitMs);
+    let onAbort: (() => void) | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      onAbort = () => resolve('timeout');
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const outcome = await Promise.race([fetching.then(() => 'done' as const), timedOut]);
+      if (outcome === 'timeout') {
+        throw new OAuthBearerError('ERR_HTTP_TIMEOUT', `No JWKS key set arrived within ${waitMs} ms (connectTimeoutMs + readTimeoutMs); the fetch goes on in the background`, { cause: cache.lastError });
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
     }
-    const jwks = parseJwks(await readBoundedText(response, MAX_JWKS_LENGTH, 'JWKS'));
-    cache.fetched(jwks, nowMs());
+    if (!cache.hasKeys) {
+      const reason = cache.lastError;
+      throw new OAuthBearerError('ERR_JWKS', `No JWKS key set could be fetched${reason instanceof OAuthBearerError ? `: ${reason.message}` : ''}`, { cause: reason });
+    }
+    return cache.select(alg, kid, clock.nowMs()).keys;
   }
 
   async function run(): Promise<void> {
@@ -344,7 +415,7 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
       const fetching = pump(nowMs);
       if (first.keys.length > 0 || fetching === null) return first.keys;
       if (!first.refresh && cache.hasKeys) return first.keys;
-      return fetching.then(() => cache.select(alg, kid, clock.nowMs()).keys);
+      return waitForKeys(fetching, alg, kid);
     },
   };
 }

@@ -4,7 +4,7 @@
  * KIP-1139 `JwtBearerJwtRetriever`, KIP-1258 client assertions). Everything it decides is in the pure parts.
  * @module
  */
-import { OAuthBearerError } from '../errors.js';
+import { describeIoError, OAuthBearerError, safeCause } from '../errors.js';
 import type { Clock, CryptoPort, HttpPort, Jwk, KeyHandle, Random } from '../ports.js';
 import { createAssertion, layerAssertion, randomJti, type AssertionLayers, type AssertionTemplate } from './assertion.js';
 import { resolveClientAuth, type ClientAuth, type ClientAuthMethod } from './client-auth.js';
@@ -12,6 +12,7 @@ import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, tokenRequest, toF
 import { MAX_TOKEN_RESPONSE_BYTES, processTokenResponse, readBoundedBody, UNRETRYABLE_STATUSES, type TokenResponse } from './response.js';
 import { checkRetryConfig, retry, type RetryConfig } from './retry.js';
 import { checkUrlAllowed, type AllowedUrls } from './urls.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, httpDeadline, timeoutSetting, type TimeoutPort } from '../deadline.js';
 
 /** What an assertion source is given to make (or fetch) the current assertion. */
 export interface AssertionContext {
@@ -47,9 +48,15 @@ export interface TokenRetrieverConfig {
   readonly scope?: string;
   readonly params?: Readonly<Record<string, string>>;
   readonly retry: RetryConfig;
-  /** `sasl.login.connect.timeout.ms`; null = no limit (the JDK default). */
+  /**
+   * `sasl.login.connect.timeout.ms`. Unset, null or 0 (the JDK's "no limit"): {@link DEFAULT_CONNECT_TIMEOUT_MS}
+   * (20 000, jose4j's), so no attempt is unbounded. An attempt, headers and body, ends connect + read after it starts.
+   */
   readonly connectTimeoutMs?: number | null;
-  /** `sasl.login.read.timeout.ms`; null = no limit (the JDK default). */
+  /**
+   * `sasl.login.read.timeout.ms`. Unset, null or 0: {@link DEFAULT_READ_TIMEOUT_MS} (20 000). The whole body must
+   * arrive within it once the headers have (not per read: a dripping server cannot hold the retriever).
+   */
   readonly readTimeoutMs?: number | null;
 }
 
@@ -61,7 +68,7 @@ export interface TokenRetrieverPorts {
   readonly sleep: (ms: number) => Promise<void>;
   readonly crypto: CryptoPort;
   /** A signal that aborts after `ms`; default `AbortSignal.timeout`. */
-  readonly timeout?: (ms: number) => AbortSignal;
+  readonly timeout?: TimeoutPort;
 }
 
 /** A source of one fixed assertion. */
@@ -95,22 +102,6 @@ function scrub(error: unknown, secrets: readonly string[]): unknown {
 }
 
 /**
- * A safe description of an I/O failure: the first system or TLS error code in the cause chain (`ECONNREFUSED`,
- * `SELF_SIGNED_CERT_IN_CHAIN`), else the error's name. Never the message, which may quote the request.
- */
-function describeIoError(error: unknown): string {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z0-9_]{2,64}$/.test(code)) return code;
-  }
-  return error instanceof Error ? error.name : 'network error';
-}
-
-function timeoutSignal(ports: TokenRetrieverPorts, ms: number): AbortSignal {
-  return (ports.timeout ?? ((n: number) => AbortSignal.timeout(n)))(ms);
-}
-
-/**
  * Creates a function that fetches a new token from the token endpoint each time it is called, retrying as Kafka's
  * `Retry` does (I/O failures, timeouts and statuses outside {@link UNRETRYABLE_STATUSES}; the first error is
  * reported). Client assertions and jwt-bearer assertions are made afresh for every attempt (RFC 7523 §3 item 7:
@@ -134,8 +125,10 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
   if (config.grantType !== GRANT_TYPE_JWT_BEARER && config.grantType !== GRANT_TYPE_CLIENT_CREDENTIALS) {
     throw new OAuthBearerError('ERR_CONFIG', `Unsupported grant type ${JSON.stringify(String(config.grantType))}`);
   }
-  const connectMs = config.connectTimeoutMs ?? null;
-  const readMs = config.readTimeoutMs ?? null;
+  const limits = {
+    connectTimeoutMs: timeoutSetting(config.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, 'sasl.login.connect.timeout.ms'),
+    readTimeoutMs: timeoutSetting(config.readTimeoutMs, DEFAULT_READ_TIMEOUT_MS, 'sasl.login.read.timeout.ms'),
+  };
 
   async function attempt(retryable: Set<unknown>, secrets: string[]): Promise<TokenResponse> {
     const nowMs = ports.clock.nowMs();
@@ -154,51 +147,35 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
       ...(config.params === undefined ? {} : { params: config.params }),
     });
 
-    const controller = new AbortController();
-    let timedOut: string | null = null;
-    const arm = (ms: number | null, phase: string): (() => void) => {
-      if (ms === null) return () => undefined;
-      const signal = timeoutSignal(ports, ms);
-      const fire = (): void => {
-        timedOut = `${phase} took longer than ${ms} ms`;
-        controller.abort();
-      };
-      if (signal.aborted) fire();
-      signal.addEventListener('abort', fire, { once: true });
-      return () => signal.removeEventListener('abort', fire);
-    };
-    const fail = (cause: unknown): OAuthBearerError => {
-      const error = timedOut !== null
-        ? new OAuthBearerError('ERR_HTTP_TIMEOUT', `The token endpoint request timed out: ${timedOut}; raise sasl.login.connect.timeout.ms / sasl.login.read.timeout.ms or check the endpoint`)
-        : cause instanceof OAuthBearerError ? cause
-        : new OAuthBearerError('ERR_HTTP', `The token endpoint request failed (${describeIoError(cause)}); check sasl.oauthbearer.token.endpoint.url, the TLS trust and the network`, { cause });
-      return error;
-    };
+    const deadline = httpDeadline(limits, ports.timeout, 'The token endpoint request', 'sasl.login.connect.timeout.ms / sasl.login.read.timeout.ms');
+    const fail = (cause: unknown): OAuthBearerError =>
+      deadline.timedOut !== null ? deadline.error()
+      : cause instanceof OAuthBearerError ? cause
+      : new OAuthBearerError('ERR_HTTP', `The token endpoint request failed (${describeIoError(cause)}); check sasl.oauthbearer.token.endpoint.url, the TLS trust and the network`, { cause: safeCause(cause) });
 
     let response: Response;
-    const disarmHeaders = arm(connectMs === null && readMs === null ? null : (connectMs ?? 0) + (readMs ?? 0), 'waiting for the response');
-    try {
-      response = await ports.http(toFetchRequest(request, controller.signal));
-    } catch (cause) {
-      const error = fail(cause);
-      // I/O failures and timeouts are retried (Kafka: IOException inside Retry); a typed refusal from the port
-      // itself (an allow-listed port, say) is not.
-      if (!(cause instanceof OAuthBearerError) || cause.code === 'ERR_HTTP' || cause.code === 'ERR_HTTP_TIMEOUT' || timedOut !== null) retryable.add(error);
-      throw error;
-    } finally {
-      disarmHeaders();
-    }
-    const disarmBody = arm(readMs, 'reading the response body');
     let body: Uint8Array;
     try {
-      body = await readBoundedBody(response, MAX_TOKEN_RESPONSE_BYTES, controller.signal);
-    } catch (cause) {
-      const error = fail(cause);
-      // An oversized body is the server's steady answer; an I/O failure or timeout mid-body is worth a retry.
-      if (!(cause instanceof OAuthBearerError) || cause.code === 'ERR_HTTP' || timedOut !== null) retryable.add(error);
-      throw error;
+      try {
+        response = await deadline.guard(ports.http(toFetchRequest(request, deadline.signal)));
+      } catch (cause) {
+        const error = fail(cause);
+        // I/O failures and timeouts are retried (Kafka: IOException inside Retry); a typed refusal from the port
+        // itself (an allow-listed port, say) is not.
+        if (!(cause instanceof OAuthBearerError) || cause.code === 'ERR_HTTP' || cause.code === 'ERR_HTTP_TIMEOUT' || deadline.timedOut !== null) retryable.add(error);
+        throw error;
+      }
+      deadline.bodyPhase();
+      try {
+        body = await deadline.guard(readBoundedBody(response, MAX_TOKEN_RESPONSE_BYTES, deadline.signal));
+      } catch (cause) {
+        const error = fail(cause);
+        // An oversized body is the server's steady answer; an I/O failure or timeout mid-body is worth a retry.
+        if (!(cause instanceof OAuthBearerError) || cause.code === 'ERR_HTTP' || deadline.timedOut !== null) retryable.add(error);
+        throw error;
+      }
     } finally {
-      disarmBody();
+      deadline.dispose();
     }
     const { status } = response;
     try {

@@ -183,7 +183,7 @@ describe('token retriever: retry (Kafka Retry)', () => {
     expect(e.code).toBe('ERR_HTTP_TIMEOUT');
     expect(e.message).toContain('50 ms');
     expect(Date.now() - started).toBeLessThan(5000);
-    const again = harness(['hang', GOOD], { backoffMs: 5, backoffMaxMs: 1000 }, { connectTimeoutMs: 20 });
+    const again = harness(['hang', GOOD], { backoffMs: 5, backoffMaxMs: 1000 }, { connectTimeoutMs: 20, readTimeoutMs: 30 });
     expect((await again.retrieve()).accessToken).toBe('eyJ.tok.sig');
     expect(again.sleeps).toEqual([5]);
   });
