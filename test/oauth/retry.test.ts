@@ -48,4 +48,16 @@ describe('retry', () => {
     expect(retryDelayMs(1, 10_000, 10_000, 100)).toBeNull();
     expect(retryDelayMs(1, 0, 10_000, 0)).toBeNull();
   });
+
+  // Regression (issue 12; test/oauth/node-http.test.ts "times out a body that stalls" failed once under load with
+  // "No attempt was made"): with backoffMaxMs 0 a clock tick between reading the deadline and testing it skipped
+  // every attempt. The first attempt always runs now, and its error is the one reported.
+  it('makes the first attempt even when the clock ticks past a zero budget', async () => {
+    let now = 1000;
+    let calls = 0;
+    const ticking = { nowMs: () => now++ };
+    await expect(retry(async () => { calls++; throw new Error('read timeout'); }, { backoffMs: 0, backoffMaxMs: 0 }, () => true,
+      { clock: ticking, sleep: async () => undefined })).rejects.toThrow('read timeout');
+    expect(calls).toBe(1);
+  });
 });
