@@ -48,7 +48,7 @@ export type { HolderAction, HolderState, HolderSnapshot, HolderPorts } from './k
 export { createJwtValidator, DEFAULT_TOKEN_CACHE_ENTRIES } from './jose/validator.js';
 export type { JwtValidatorOptions } from './jose/validator.js';
 export { validateClientJwt, checkBrokerClaims } from './jose/claims.js';
-export type { ClaimsOptions, ClientJwtOptions, ClaimsFacts } from './jose/claims.js';
+export type { ClaimsOptions, ClientJwtOptions, ClaimsFacts, CertificateBinding } from './jose/claims.js';
 export { verifyJws, verifySignature, decodeJws, MAX_TOKEN_LENGTH } from './jose/jws.js';
 export type { DecodedJws, VerifiedJws, VerifyJwsOptions, Base64urlDecoder } from './jose/jws.js';
 export { staticKeySource, createRemoteJwks, JwksCache, JWKS_DEFAULTS } from './jose/jwks.js';

@@ -24,7 +24,8 @@ export interface ValidationContext {
   readonly nowMs: number;
   /**
    * base64url SHA-256 of the client certificate's DER on this connection (RFC 8705 §3.1), or null when the
-   * connection presented no certificate. Undefined when the transport does not say.
+   * connection presented no certificate. Undefined when the transport does not say: then a certificate-bound
+   * token is refused (fail closed), unless the validator was made with `certificateBinding: 'ignore'`.
    */
   readonly certificateThumbprint?: string | null;
 }

@@ -34,7 +34,25 @@ export interface ClaimsOptions {
   readonly scopeClaimName?: string;
   /** `sasl.oauthbearer.clock.skew.seconds`, default 30. */
   readonly clockSkewSeconds?: number;
+  /**
+   * What to do with a token bound to a key or certificate (`cnf`, RFC 7800). `'check'` (the default) fails closed:
+   * `cnf.x5t#S256` (RFC 8705 §3) is accepted only when the validation context gives a matching
+   * `certificateThumbprint`, and a token bound by a method a SASL connection cannot prove (`cnf.jkt`, RFC 9449 DPoP;
+   * `cnf.x5t`, a SHA-1 certificate thumbprint; `cnf.jwk`, `cnf.jwe`, `cnf.kid`, `cnf.jku`, RFC 7800 §3.2-3.5) is
+   * refused. `'ignore'` does what Kafka's broker does: `cnf` is not looked at.
+   */
+  readonly certificateBinding?: CertificateBinding;
 }
+
+/** See {@link ClaimsOptions.certificateBinding}. */
+export type CertificateBinding = 'check' | 'ignore';
+
+/**
+ * `cnf` members that bind a token to proof a SASL/OAUTHBEARER connection cannot give: RFC 9449 §6.1 `jkt` (DPoP),
+ * `x5t` (SHA-1 certificate thumbprint; RFC 8705 defines only `x5t#S256`), RFC 7800 §3.2-3.5 `jwk`, `jwe`, `kid`,
+ * `jku` (proof-of-possession keys). Other members name no confirmation method we know of and are ignored.
+ */
+export const UNCHECKABLE_CNF_MEMBERS: readonly string[] = Object.freeze(['jkt', 'x5t', 'jwk', 'jwe', 'kid', 'jku']);
 
 /** What the broker keeps of a valid token, plus the times a cache needs. */
 export interface ClaimsFacts {
@@ -46,8 +64,10 @@ export interface ClaimsFacts {
   readonly expSeconds: number;
   /** `nbf` in whole seconds, or null. */
   readonly nbfSeconds: number | null;
-  /** `cnf.x5t#S256` (RFC 8705 §3.1), or null when the token is not certificate-bound. */
+  /** `cnf.x5t#S256` (RFC 8705 §3.1), or null when the token is not certificate-bound (or binding is ignored). */
   readonly certificateThumbprint: string | null;
+  /** The first `cnf` member of {@link UNCHECKABLE_CNF_MEMBERS} the token has, or null. */
+  readonly uncheckableBinding: string | null;
 }
 
 function fail(code: ErrorCode, message: string): never {
@@ -157,31 +177,47 @@ export function checkBrokerClaims(claims: Record<string, unknown>, options: Clai
   if (exp < 0) fail('ERR_JWT_CLAIM', 'The "exp" claim must not be negative');
   const principal = kafkaString(subClaimName, claims[subClaimName], 'ERR_JWT_CLAIM');
   if (iat < 0) fail('ERR_JWT_CLAIM', 'The "iat" claim must not be negative');
-  return {
-    principal, scope, lifetimeMs: exp * 1000, startTimeMs: iat * 1000, expSeconds: exp, nbfSeconds: nbf,
-    certificateThumbprint: certificateThumbprint(claims),
-  };
+  const binding = (options.certificateBinding ?? 'check') === 'ignore' ? NO_BINDING : confirmation(claims);
+  return { principal, scope, lifetimeMs: exp * 1000, startTimeMs: iat * 1000, expSeconds: exp, nbfSeconds: nbf, ...binding };
 }
 
-/** `cnf.x5t#S256` (RFC 8705 §3.1), or null. */
-function certificateThumbprint(claims: Record<string, unknown>): string | null {
-  const cnf = claims.cnf;
-  if (cnf === undefined || cnf === null) return null;
-  if (typeof cnf !== 'object' || Array.isArray(cnf)) fail('ERR_JWT_CLAIM', 'The "cnf" claim must be a JSON object (RFC 7800 §3.1)');
-  const x5t = (cnf as Record<string, unknown>)['x5t#S256'];
-  if (x5t === undefined) return null;
-  if (typeof x5t !== 'string') fail('ERR_JWT_CLAIM', 'The "cnf" member "x5t#S256" must be a string (RFC 8705 §3.1)');
-  return x5t;
+/** What a token is bound to. */
+export interface TokenBinding {
+  readonly certificateThumbprint: string | null;
+  readonly uncheckableBinding: string | null;
 }
+
+const NO_BINDING: TokenBinding = Object.freeze({ certificateThumbprint: null, uncheckableBinding: null });
+
+/** `cnf` (RFC 7800 §3.1): `x5t#S256` (RFC 8705 §3.1) and the first member we cannot check. */
+function confirmation(claims: Record<string, unknown>): TokenBinding {
+  const cnf = claims.cnf;
+  if (cnf === undefined || cnf === null) return NO_BINDING;
+  if (typeof cnf !== 'object' || Array.isArray(cnf)) fail('ERR_JWT_CLAIM', 'The "cnf" claim must be a JSON object (RFC 7800 §3.1)');
+  const members = cnf as Record<string, unknown>;
+  const x5t = members['x5t#S256'];
+  if (x5t !== undefined && typeof x5t !== 'string') fail('ERR_JWT_CLAIM', 'The "cnf" member "x5t#S256" must be a string (RFC 8705 §3.1)');
+  const uncheckable = UNCHECKABLE_CNF_MEMBERS.find((name) => Object.hasOwn(members, name)) ?? null;
+  return { certificateThumbprint: x5t ?? null, uncheckableBinding: uncheckable };
+}
+
+const IGNORE_HINT = "; to accept bound tokens unchecked, as Kafka's broker does, set certificateBinding: 'ignore'";
 
 /**
- * RFC 8705 §3: a certificate-bound token is accepted only on a connection whose client certificate has that
- * thumbprint. `thumbprint` undefined means the transport does not say: then the binding is not checked, as Kafka
- * (which ignores `cnf`) does.
+ * Fails closed on a bound token (RFC 8705 §3: the resource server MUST obtain the client certificate and check
+ * it): `x5t#S256` must equal the connection's `thumbprint`, which must be given (undefined: the transport did not
+ * say, so the check cannot be made); any binding we cannot check is refused.
  * @throws OAuthBearerError `ERR_CNF_MISMATCH` with status `invalid_token`
  */
-export function checkCertificateBinding(bound: string | null, thumbprint: string | null | undefined): void {
-  if (bound === null || thumbprint === undefined) return;
+export function checkCertificateBinding(binding: TokenBinding, thumbprint: string | null | undefined): void {
+  if (binding.uncheckableBinding !== null) {
+    fail('ERR_CNF_MISMATCH', `The token is bound by "cnf" member "${binding.uncheckableBinding}", which a SASL connection cannot prove (only x5t#S256, RFC 8705 §3, is checked)${IGNORE_HINT}`);
+  }
+  const bound = binding.certificateThumbprint;
+  if (bound === null) return;
+  if (thumbprint === undefined) {
+    fail('ERR_CNF_MISMATCH', `The token is bound to a client certificate (cnf x5t#S256) but the validation context gives no certificateThumbprint to check it against (RFC 8705 §3); pass the connection's${IGNORE_HINT}`);
+  }
   if (thumbprint === null) fail('ERR_CNF_MISMATCH', 'The token is bound to a client certificate (cnf x5t#S256) but the connection presented none (RFC 8705 §3)');
   if (bound !== thumbprint) fail('ERR_CNF_MISMATCH', 'The token is bound to a different client certificate than this connection\'s (RFC 8705 §3)');
 }

@@ -8,7 +8,7 @@ import { OAuthBearerError } from '../errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm } from '../ports.js';
 import type { BearerToken, TokenValidator, ValidationContext } from '../token.js';
 import { DEFAULT_ALGORITHMS, isJwsAlgorithm } from './algorithms.js';
-import { checkBrokerClaims, checkCertificateBinding, DEFAULT_CLOCK_SKEW_SECONDS, type ClaimsFacts, type ClaimsOptions } from './claims.js';
+import { checkBrokerClaims, checkCertificateBinding, DEFAULT_CLOCK_SKEW_SECONDS, type ClaimsFacts, type ClaimsOptions, type TokenBinding } from './claims.js';
 import type { Jwks } from './jwk.js';
 import { staticKeySource, type KeySource } from './jwks.js';
 import { decodePayload, noKey, parseJoseObject, splitJws, verifyWithKeys, type Base64urlDecoder, type SplitJws } from './jws.js';
@@ -37,7 +37,7 @@ interface CacheEntry {
   readonly key: Jwk;
   readonly expSeconds: number;
   readonly nbfSeconds: number | null;
-  readonly boundThumbprint: string | null;
+  readonly binding: TokenBinding;
 }
 
 function invalid(error: unknown): OAuthBearerError {
@@ -64,7 +64,9 @@ function isKeySource(keys: KeySource | Jwks): keys is KeySource {
  * Creates the broker's token validator: verifies the JWS with the key source (RFC 7515 §5.2, RFC 8725 §3.1), then
  * applies Kafka's broker rules (exp and iat required, nbf, clock skew, aud refused when no audience is configured
  * and required when one is, exact issuer, scope string or list with no duplicates, the sub claim) and RFC 8705
- * certificate binding. The result is synchronous when the key source and crypto port are (the node:crypto port)
+ * certificate binding, failing closed: a token with `cnf.x5t#S256` needs the context's matching
+ * `certificateThumbprint`, and `cnf.jkt`, `cnf.x5t` (SHA-1) and RFC 7800 key bindings are refused, unless
+ * `certificateBinding: 'ignore'` (Kafka's behaviour, which ignores `cnf`). The result is synchronous when the key source and crypto port are (the node:crypto port)
  * and on cache hits.
  * @throws OAuthBearerError `ERR_USAGE_ARGUMENT` for bad options; the validator throws only errors with status
  * `invalid_token` (codes `ERR_JWS_*`, `ERR_JWKS*`, `ERR_JWT_*`, `ERR_CNF_MISMATCH`, `ERR_INPUT_TOO_LARGE`)
@@ -84,7 +86,9 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
   }
   const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   if (!Number.isInteger(skew) || skew < 0) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'clockSkewSeconds must be a non-negative integer');
-  const claimsOptions: ClaimsOptions = { ...options, clockSkewSeconds: skew };
+  const binding = options.certificateBinding ?? 'check';
+  if (binding !== 'check' && binding !== 'ignore') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', "certificateBinding must be 'check' or 'ignore'");
+  const claimsOptions: ClaimsOptions = { ...options, clockSkewSeconds: skew, certificateBinding: binding };
   const maxEntries = options.cacheEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES;
   const cache = new Map<string, CacheEntry>();
 
@@ -92,7 +96,7 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
   function claimsOf(jws: SplitJws, context: ValidationContext): ClaimsFacts {
     const claims = parseJoseObject(decodePayload(jws.payloadSegment, options.base64url), 'JWT claims set', 'ERR_JWT_CLAIM');
     const facts = checkBrokerClaims(claims, claimsOptions, context.nowMs);
-    checkCertificateBinding(facts.certificateThumbprint, context.certificateThumbprint);
+    checkCertificateBinding(facts, context.certificateThumbprint);
     return facts;
   }
 
@@ -103,7 +107,7 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
     });
     if (maxEntries > 0 && token.length <= MAX_CACHED_TOKEN_LENGTH) {
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-      cache.set(token, { token: result, key, expSeconds: facts.expSeconds, nbfSeconds: facts.nbfSeconds, boundThumbprint: facts.certificateThumbprint });
+      cache.set(token, { token: result, key, expSeconds: facts.expSeconds, nbfSeconds: facts.nbfSeconds, binding: { certificateThumbprint: facts.certificateThumbprint, uncheckableBinding: facts.uncheckableBinding } });
     }
     return result;
   }
@@ -140,7 +144,7 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
         // Evicted at exp (with the skew, as the check itself), and when its key has left the key set.
         source.refreshIfDue?.(context.nowMs);
         if (nowSeconds - skew < hit.expSeconds && (hit.nbfSeconds === null || nowSeconds + skew >= hit.nbfSeconds) && source.hasKey(hit.key)) {
-          checkCertificateBinding(hit.boundThumbprint, context.certificateThumbprint);
+          checkCertificateBinding(hit.binding, context.certificateThumbprint);
           return hit.token;
         }
         cache.delete(token);

@@ -153,6 +153,21 @@ v('cnf-mismatch', 'RFC 8705 §3: a different client certificate is refused', { t
 v('cnf-no-certificate', 'RFC 8705 §3: a bound token on a connection without a client certificate is refused', { token: bound, certificateThumbprint: null }, INVALID);
 v('cnf-unbound-with-certificate', 'RFC 8705 §3: an unbound token is not affected by the certificate', { token: token({}), certificateThumbprint: THUMB }, { ok: OK });
 v('cnf-not-object', 'RFC 7800 §3.1: cnf is a JSON object', { token: token({ claims: withClaims({ cnf: 'x' }) }), certificateThumbprint: THUMB }, INVALID);
+// Fail closed (issue 12): a binding the validator cannot check is refused unless certificateBinding is 'ignore'.
+const IGNORE = { ...OPTIONS, certificateBinding: 'ignore' };
+v('cnf-thumbprint-unknown', 'RFC 8705 §3: the resource server MUST check the certificate; with no thumbprint in the context it cannot, so it refuses (fail closed)', { token: bound }, INVALID);
+v('cnf-ignore-unknown', 'Kafka BrokerJwtValidator ignores cnf: certificateBinding "ignore" accepts a bound token with no thumbprint', { token: bound, options: IGNORE }, { ok: OK });
+v('cnf-ignore-mismatch', 'Kafka BrokerJwtValidator ignores cnf: certificateBinding "ignore" accepts a bound token on another certificate', { token: bound, certificateThumbprint: 'A77fTHs2zJUZ6Jj7vCjWZbnBG_eV0ZlDP3bIMk5-4Ks', options: IGNORE }, { ok: OK });
+v('cnf-ignore-not-object', 'Kafka (jose4j) does not look at cnf at all: with certificateBinding "ignore" a malformed cnf passes', { token: token({ claims: withClaims({ cnf: 'x' }) }), options: IGNORE }, { ok: OK });
+const jktBound = token({ claims: withClaims({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }) });
+v('cnf-jkt', 'RFC 9449 §6.1: a DPoP-bound token (cnf.jkt) needs a DPoP proof, which SASL cannot carry: refused', { token: jktBound, certificateThumbprint: THUMB }, INVALID);
+v('cnf-jkt-ignore', 'Kafka ignores cnf: certificateBinding "ignore" accepts a DPoP-bound token', { token: jktBound, options: IGNORE }, { ok: OK });
+const x5tSha1 = token({ claims: withClaims({ cnf: { x5t: 'khMA2pP-UsQwuvg9VUWcbMi3sw0' } }) });
+v('cnf-x5t-sha1', 'RFC 8705 §3.1 defines only x5t#S256; a SHA-1 cnf.x5t cannot be checked: refused', { token: x5tSha1, certificateThumbprint: THUMB }, INVALID);
+v('cnf-x5t-sha1-ignore', 'Kafka ignores cnf: certificateBinding "ignore" accepts a cnf.x5t token', { token: x5tSha1, options: IGNORE }, { ok: OK });
+v('cnf-jwk', 'RFC 7800 §3.2: a proof-of-possession key (cnf.jwk) cannot be proven over SASL: refused', { token: token({ claims: withClaims({ cnf: { jwk: pub('ed1') } }) }) }, INVALID);
+v('cnf-x5t-s256-and-jkt', 'A token bound two ways is refused when one of them cannot be checked, even if the certificate matches', { token: token({ claims: withClaims({ cnf: { 'x5t#S256': THUMB, jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }) }), certificateThumbprint: THUMB }, INVALID);
+v('cnf-empty', 'RFC 7800 §3.1: an empty cnf names no binding: a plain bearer token', { token: token({ claims: withClaims({ cnf: {} }) }) }, { ok: OK });
 
 // Claims set encoding.
 v('claims-duplicate-name', 'RFC 7519 §4 / RFC 7515 §5.2: duplicate member names refused (jose4j JsonUtil refuses them)', { token: token({ payloadText: `{"sub":"mallory","iss":"https://idp.example","aud":"kafka","iat":${NOW - 60},"exp":${NOW + 3600},"sub":"alice"}` }) }, INVALID);

@@ -116,6 +116,22 @@ describe('createJwtValidator', () => {
     expect(invalidToken(() => validate(token, { nowMs: NOW_MS, certificateThumbprint: 'other' })).code).toBe('ERR_CNF_MISMATCH');
   });
 
+  // Issue 12 item 2: binding failed open when the context left certificateThumbprint out (the README's example).
+  it('fails closed on a bound token when the context gives no thumbprint, on a cache hit too; "ignore" is Kafka', async () => {
+    const validate = createJwtValidator({ keys: jwks, crypto: webCryptoPort });
+    const thumb = 'A77fTHs2zJUZ6Jj7vCjWZbnBG_eV0ZlDP3bIMk5-4Ks';
+    const token = signJwt(ed, { ...claims, cnf: { 'x5t#S256': thumb } }, { kid: 'k1' });
+    const refused = await Promise.resolve(validate(token, { nowMs: NOW_MS })).then(() => null, (e: OAuthBearerError) => e);
+    expect(refused).toMatchObject({ code: 'ERR_CNF_MISMATCH', status: 'invalid_token', message: expect.stringContaining("certificateBinding: 'ignore'") });
+    await validate(token, { nowMs: NOW_MS, certificateThumbprint: thumb });
+    expect(invalidToken(() => validate(token, { nowMs: NOW_MS })).code).toBe('ERR_CNF_MISMATCH');
+    const kafka = createJwtValidator({ keys: jwks, crypto: webCryptoPort, certificateBinding: 'ignore' });
+    expect((await kafka(token, { nowMs: NOW_MS })).principal).toBe(claims.sub);
+    const dpop = signJwt(ed, { ...claims, cnf: { jkt: 'abc' } }, { kid: 'k1' });
+    await expect(Promise.resolve(validate(dpop, { nowMs: NOW_MS, certificateThumbprint: thumb }))).rejects.toMatchObject({ code: 'ERR_CNF_MISMATCH', message: expect.stringContaining('"jkt"') });
+    expect(() => createJwtValidator({ keys: jwks, crypto: webCryptoPort, certificateBinding: 'off' as never })).toThrow(OAuthBearerError);
+  });
+
   it('evicts a cached token at exp (with the clock skew), as a fresh check would fail', () => {
     const validate = createJwtValidator({ keys: jwks, crypto: nodeCryptoPort, clockSkewSeconds: 30 });
     const token = signJwt(ed, claims, { kid: 'k1' });

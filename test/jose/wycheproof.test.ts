@@ -1,8 +1,8 @@
 // Project Wycheproof signature vectors (../shared/wycheproof/, read at test time, not copied) through the JWS
 // verification path (verifySignature: JWK fit check, import, verify) on every crypto port: each `valid` test
 // verifies, each `invalid` test fails; `acceptable` tests may do either and their outcome is recorded.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OAuthBearerError } from '../../src/errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm } from '../../src/ports.js';
@@ -10,7 +10,13 @@ import { verifySignature } from '../../src/jose/jws.js';
 import { createWebCryptoPort } from '../../src/jose/webcrypto.js';
 import { createNodeCryptoPort } from '../../src/node/crypto.js';
 
-const dir = join(import.meta.dirname, '../../../shared/wycheproof');
+// The project workspace's shared/ sits beside the checkout (/work/main) or one level further up (a worktree in /work/wt/<name>).
+const dir = ((): string => {
+  for (let at = join(import.meta.dirname, '../../..'); ; at = dirname(at)) {
+    const candidate = join(at, 'shared/wycheproof');
+    if (existsSync(candidate) || dirname(at) === at) return candidate;
+  }
+})();
 const FILES: Array<[string, JwsAlgorithm, number]> = [
   ['rsa_signature_2048_sha256_test.json', 'RS256', 0],
   ['rsa_pss_2048_sha256_mgf1_32_test.json', 'PS256', 0],

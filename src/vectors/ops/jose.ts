@@ -28,7 +28,10 @@ function validatorOptions(input: VectorInput): Omit<JwtValidatorOptions, 'keys' 
     if (typeof v !== 'string') vectorFormatError(`Vector input "options.${name}" must be a string`);
     return v;
   };
+  const binding = options.certificateBinding;
+  if (binding !== undefined && binding !== 'check' && binding !== 'ignore') vectorFormatError('Vector input "options.certificateBinding" must be "check" or "ignore"');
   return {
+    ...(binding === undefined ? {} : { certificateBinding: binding }),
     audience: stringList(options.audience, 'options.audience'),
     issuer: str('issuer'),
     subClaimName: str('subClaimName'),
