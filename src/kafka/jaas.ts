@@ -245,10 +245,16 @@ function parseEntry(t: Tokenizer): JaasEntry {
   if (flag === undefined) fail(`Invalid login module control flag (${flagText.length} characters) in sasl.jaas.config: use required, requisite, sufficient or optional`);
   const options = new Map<string, string>();
   let nullKey = false;
+  let position = 0;
   while (t.nextToken() !== TT_EOF && t.ttype !== 0x3b) {
     const key = t.sval;
+    position++;
     if (t.nextToken() !== 0x3d || t.nextToken() === TT_EOF || t.sval === null) {
-      fail(`Value not specified for option ${key === null ? '(no name)' : `"${key}"`} in sasl.jaas.config: quote numbers and punctuation, as in key="3600"`);
+      // After the first option, this "key" (and any key before it but the first) may be the rest of an unquoted
+      // value cut at a space (clientSecret=ab cd=ef gh): part of a secret, so only the first key is ever quoted
+      // and the others are named by position. Kafka quotes it.
+      const which = position === 1 && key !== null ? `option "${key}"` : `option ${position}`;
+      fail(`Value not specified for ${which} in sasl.jaas.config: quote values with spaces, numbers and punctuation, as in key="3600"`);
     }
     if (key === null) nullKey = true;
     else options.set(key, t.sval);

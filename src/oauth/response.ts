@@ -8,6 +8,7 @@
 import { OAuthBearerError } from '../errors.js';
 import { isJsonObject, parseJson } from '../encoding/json.js';
 import { javaTrim } from '../kafka/java.js';
+import { redactSecrets } from './redact.js';
 import { jacksonLimitExceeded, JACKSON_MAX_NESTING_DEPTH, JACKSON_MAX_NUMBER_LENGTH } from '../kafka/jackson.js';
 
 /**
@@ -49,14 +50,18 @@ export interface TokenResponse {
 }
 
 /** A short, safe description of an RFC 6749 §5.2 error body: the code and up to 200 characters of description. */
-function describeErrorBody(body: Record<string, unknown>): string {
+/** Longest `error_description` quoted in an error message, in characters. */
+export const MAX_ERROR_DESCRIPTION_LENGTH = 200;
+
+function describeErrorBody(body: Record<string, unknown>, secrets: readonly string[]): string {
   const code = typeof body.error === 'string' ? body.error : typeof body.errorCode === 'string' ? body.errorCode : undefined;
   if (code === undefined) return '';
   const raw = typeof body.error_description === 'string' ? body.error_description
     : typeof body.errorSummary === 'string' ? body.errorSummary : '';
-  // Printable ASCII only (RFC 6749 §5.2 limits error_description to it); cut long text.
-  const description = raw.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
-  return ` with error "${code.replace(/[^\x20-\x7e]/g, '?').slice(0, 64)}"${description === '' ? '' : ` (${description})`}`;
+  // Secrets out first, then printable ASCII only (RFC 6749 §5.2 limits error_description to it), then cut: cutting
+  // first would leave a secret's prefix that no later redaction recognises.
+  const description = redactSecrets(raw, secrets).replace(/[^\x20-\x7e]/g, '?').slice(0, MAX_ERROR_DESCRIPTION_LENGTH);
+  return ` with error "${redactSecrets(code, secrets).replace(/[^\x20-\x7e]/g, '?').slice(0, 64)}"${description === '' ? '' : ` (${description})`}`;
 }
 
 function bodyText(body: string | Uint8Array): string {
@@ -99,6 +104,16 @@ function expiresAt(value: unknown, nowMs: number): number | null {
   return nowMs + Math.floor(seconds * 1000);
 }
 
+/** Options of {@link processTokenResponse}. */
+export interface ProcessTokenResponseOptions {
+  readonly nowMs: number;
+  /**
+   * Secrets the request carried, in every form ({@link secretForms}): redacted from the server's `error` and
+   * `error_description` before they are cut to {@link MAX_ERROR_DESCRIPTION_LENGTH} and quoted.
+   */
+  readonly secrets?: readonly string[];
+}
+
 /**
  * Checks a token endpoint's answer and extracts the token.
  * @throws OAuthBearerError `ERR_TOKEN_ENDPOINT` for a status other than 200/201, with `status` = the server's
@@ -110,7 +125,7 @@ function expiresAt(value: unknown, nowMs: number): number | null {
  * const token = processTokenResponse({ status: res.status, body: await res.text() }, { nowMs: Date.now() });
  * ```
  */
-export function processTokenResponse(response: TokenResponseInput, options: { nowMs: number }): TokenResponse {
+export function processTokenResponse(response: TokenResponseInput, options: ProcessTokenResponseOptions): TokenResponse {
   const { status } = response;
   const text = bodyText(response.body);
   if (status !== 200 && status !== 201) {
@@ -120,7 +135,7 @@ export function processTokenResponse(response: TokenResponseInput, options: { no
     } catch {
       json = undefined;
     }
-    const details = isJsonObject(json) ? describeErrorBody(json) : '';
+    const details = isJsonObject(json) ? describeErrorBody(json, options.secrets ?? []) : '';
     const code = isJsonObject(json) && typeof json.error === 'string' ? json.error : undefined;
     const rfcStatus = (status === 400 || status === 401) && code !== undefined && TOKEN_ERROR_CODES.has(code) ? code : undefined;
     throw new OAuthBearerError(

@@ -8,10 +8,11 @@ import { describeIoError, OAuthBearerError, safeCause } from '../errors.js';
 import type { Clock, CryptoPort, HttpPort, Jwk, KeyHandle, Random } from '../ports.js';
 import { createAssertion, layerAssertion, randomJti, type AssertionLayers, type AssertionTemplate } from './assertion.js';
 import { resolveClientAuth, type ClientAuth, type ClientAuthMethod } from './client-auth.js';
-import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, tokenRequest, toFetchRequest, type GrantType } from './request.js';
+import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, tokenRequest, toFetchRequest, type GrantType, type TokenRequest } from './request.js';
 import { MAX_TOKEN_RESPONSE_BYTES, processTokenResponse, readBoundedBody, UNRETRYABLE_STATUSES, type TokenResponse } from './response.js';
 import { checkRetryConfig, retry, type RetryConfig } from './retry.js';
 import { checkUrlAllowed, type AllowedUrls } from './urls.js';
+import { scrubError, secretForms } from './redact.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, httpDeadline, timeoutSetting, type TimeoutPort } from '../deadline.js';
 
 /** What an assertion source is given to make (or fetch) the current assertion. */
@@ -76,29 +77,24 @@ export function staticAssertionSource(assertion: string): AssertionSource {
   return { assertion: () => Promise.resolve(assertion) };
 }
 
-function secretsOf(auth: ClientAuth): string[] {
+/** The secrets a request carries, in every form ({@link secretForms}), the Basic credential included. */
+function secretsOf(auth: ClientAuth, request: TokenRequest): string[] {
+  const raw: string[] = [];
   switch (auth.method) {
     case 'client_secret_basic':
     case 'client_secret_post':
-      return [auth.clientSecret, auth.clientSecret.trim()];
+      raw.push(auth.clientSecret);
+      break;
     case 'private_key_jwt':
-      return [auth.clientAssertion];
+      raw.push(auth.clientAssertion);
+      break;
     default:
-      return [];
+      break;
   }
-}
-
-/** Replaces any secret that slipped into an error message (a server echoing the request, say). */
-function scrub(error: unknown, secrets: readonly string[]): unknown {
-  if (!(error instanceof OAuthBearerError)) return error;
-  const leaked = secrets.filter((s) => s.length >= 4 && error.message.includes(s));
-  if (leaked.length === 0) return error;
-  let message = error.message;
-  for (const s of leaked) message = message.split(s).join('[redacted]');
-  return new OAuthBearerError(error.code, message, {
-    ...(error.status === undefined ? {} : { status: error.status }),
-    ...(error.scope === undefined ? {} : { scope: error.scope }),
-  });
+  const forms = raw.flatMap(secretForms);
+  const basic = request.headers.authorization;
+  if (basic !== undefined) forms.push(basic, basic.replace(/^Basic /, ''));
+  return forms;
 }
 
 /**
@@ -137,15 +133,15 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
       ? { method: 'private_key_jwt', clientAssertion: await config.clientAuth.source.assertion(context),
           ...(config.clientAuth.clientId === undefined ? {} : { clientId: config.clientAuth.clientId }) }
       : await resolveClientAuth(config.clientAuth, context);
-    secrets.push(...secretsOf(auth));
     const assertion = config.grantAssertion === undefined ? undefined : await config.grantAssertion.assertion(context);
-    if (assertion !== undefined) secrets.push(assertion);
+    if (assertion !== undefined) secrets.push(...secretForms(assertion));
     const request = tokenRequest({
       tokenEndpoint: config.tokenEndpoint, grantType: config.grantType, clientAuth: auth,
       ...(config.scope === undefined ? {} : { scope: config.scope }),
       ...(assertion === undefined ? {} : { assertion }),
       ...(config.params === undefined ? {} : { params: config.params }),
     });
+    secrets.push(...secretsOf(auth, request));
 
     const deadline = httpDeadline(limits, ports.timeout, 'The token endpoint request', 'sasl.login.connect.timeout.ms / sasl.login.read.timeout.ms');
     const fail = (cause: unknown): OAuthBearerError =>
@@ -179,7 +175,7 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
     }
     const { status } = response;
     try {
-      return processTokenResponse({ status, body }, { nowMs });
+      return processTokenResponse({ status, body }, { nowMs, secrets });
     } catch (error) {
       // Kafka (HttpAccessTokenRetriever.handleOutput): non-retryable statuses fail at once; other failure statuses and
       // an empty (zero-length) 200/201 body are IOExceptions inside Retry; parsing a non-empty success body (blank
@@ -196,7 +192,7 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
     try {
       return await retry(() => attempt(retryable, secrets), config.retry, (e) => retryable.has(e), ports);
     } catch (error) {
-      throw scrub(error, secrets);
+      throw scrubError(error, secrets);
     }
   };
 }

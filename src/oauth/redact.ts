@@ -1,0 +1,84 @@
+/**
+ * Keeping secrets (client secrets, assertions, Basic credentials) out of error messages. A server or proxy may
+ * echo a request back in any encoding it saw, and may cut it; so a secret is looked for in every form it takes on
+ * the wire, and any run of {@link MIN_SECRET_PREFIX} or more of its leading characters is redacted too (what a
+ * truncation leaves). Redaction happens before anything is cut, so no prefix slips past it.
+ * @module
+ */
+import { OAuthBearerError, safeCause } from '../errors.js';
+import { formEncode } from '../encoding/form.js';
+
+/**
+ * Shortest leading part of a secret that is redacted on its own: 8 characters. Shorter runs match ordinary text
+ * by chance (and give an attacker under 48 bits of a random secret); a truncated secret shows at least this much
+ * only when it is the cut's last word.
+ */
+export const MIN_SECRET_PREFIX = 8;
+
+/** Secrets shorter than this are not looked for (they would match ordinary words); none is this short in practice. */
+const MIN_SECRET_LENGTH = 4;
+
+const REDACTED = '[redacted]';
+
+/**
+ * Every form of `secret` a request carries or an echo may show: as is, trimmed, form-encoded (RFC 6749 Appendix B;
+ * a body or a KIP-1025 Basic credential), percent-encoded as `encodeURIComponent` does, and JSON-escaped.
+ */
+export function secretForms(secret: string): string[] {
+  const forms = new Set<string>();
+  for (const s of [secret, secret.trim()]) {
+    if (s.length < MIN_SECRET_LENGTH) continue;
+    forms.add(s);
+    forms.add(formEncode(s));
+    try {
+      forms.add(encodeURIComponent(s));
+    } catch {
+      // A lone surrogate: no URI form.
+    }
+    forms.add(JSON.stringify(s).slice(1, -1));
+  }
+  return [...forms];
+}
+
+/**
+ * `text` with every occurrence of each secret form replaced by `[redacted]`, and every run of at least
+ * {@link MIN_SECRET_PREFIX} leading characters of a form (a truncated secret) as well. Linear in
+ * `text.length × forms`.
+ */
+export function redactSecrets(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+    if (form.length < MIN_SECRET_LENGTH) continue;
+    if (out.includes(form)) out = out.split(form).join(REDACTED);
+    if (form.length < MIN_SECRET_PREFIX) continue;
+    const head = form.slice(0, MIN_SECRET_PREFIX);
+    let at = out.indexOf(head);
+    while (at !== -1) {
+      let end = at + MIN_SECRET_PREFIX;
+      while (end < out.length && end - at < form.length && out[end] === form[end - at]) end++;
+      out = out.slice(0, at) + REDACTED + out.slice(end);
+      at = out.indexOf(head, at + REDACTED.length);
+    }
+  }
+  return out;
+}
+
+/**
+ * An error safe to show: our errors with their messages redacted (causes too), foreign errors reduced to the
+ * code, syscall, address and port a user needs ({@link safeCause}), never text that can quote a request.
+ */
+export function scrubError(error: unknown, forms: readonly string[], depth = 0): unknown {
+  if (!(error instanceof OAuthBearerError)) {
+    const safe = safeCause(error);
+    if (safe instanceof Error) safe.message = redactSecrets(safe.message, forms);
+    return safe;
+  }
+  const cause = depth < 8 && error.cause !== undefined ? scrubError(error.cause, forms, depth + 1) : undefined;
+  const message = redactSecrets(error.message, forms);
+  if (message === error.message && cause === error.cause) return error;
+  return new OAuthBearerError(error.code, message, {
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.scope === undefined ? {} : { scope: error.scope }),
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
