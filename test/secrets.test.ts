@@ -27,6 +27,8 @@ import { signJwt, testKey } from './jose/ports.js';
 
 const CLIENT_SECRET = 'Cl1ent+S3cret@p%ss w0rd/-zq';
 const PASSPHRASE = 'P4ssphrase-kq7-do-not-print';
+/** The part of an unquoted JAAS secret after its space (the tokenizer reads it as the next option's name). */
+const JAAS_TAIL = 'Omega7tailword';
 const ASSERTION = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ iss: 'svc', sub: 'svc', aud: 'x', exp: 2_000_000_000 })).toString('base64url')}.QXNzZXJ0aW9uU2lnbmF0dXJlLXNlY3JldC1ieXRlcw`;
 const signer = testKey('ES256', 'secrets');
 const ACCESS_TOKEN = signJwt(signer, { sub: 'alice', iat: 1_700_000_000, exp: 1_700_003_600 }, { kid: 'not-in-jwks' });
@@ -52,7 +54,7 @@ function needles(): Array<[string, string]> {
   out.push(['Basic credential', basic], ['Basic credential after the id', basic.slice(12, 28)], ['Basic credential (KIP-1025 form-encoded)', Buffer.from(`my-client:${formEncode(CLIENT_SECRET)}`).toString('base64').slice(12, 28)]);
   for (const line of PRIVATE_KEY_LINES) out.push(['private key (a PEM line)', line.slice(0, 16)]);
   out.push(['private key (encrypted PEM line)', ENCRYPTED_PEM.split('\n')[1]!.slice(0, 16)]);
-  out.push(['the JAAS value after the space', 'w0rd/-zq']);
+  out.push(['the JAAS value after the space', JAAS_TAIL]);
   return out;
 }
 
@@ -136,8 +138,8 @@ const ROWS: Row[] = [
   { name: 'files: an assertion file with a bad character', run: () => fileAssertionSource(file('assertion2.jwt', `${ASSERTION}#`)).current() },
   { name: 'files: a token file that is not a JWT', run: () => tokenFileSource(file('token.jwt', `${ACCESS_TOKEN}.extra`)).current() },
   // JAAS, properties, librdkafka config.
-  { name: 'jaas: an unquoted secret with a space', code: 'ERR_JAAS_CONFIG', run: () => parseJaasConfig(`org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=c clientSecret=Cl1ent w0rd/-zq;`) },
-  { name: 'jaas: an unquoted secret with two spaces and an =', code: 'ERR_JAAS_CONFIG', run: () => parseJaasConfig(`org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientSecret=Cl1ent w0rd/-zq=Cl1ent+S3cret w0rd/-zq;`) },
+  { name: 'jaas: an unquoted secret with a space', code: 'ERR_JAAS_CONFIG', run: () => parseJaasConfig(`org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=c clientSecret=Alpha9 ${JAAS_TAIL};`) },
+  { name: 'jaas: an unquoted secret with two spaces and an =', code: 'ERR_JAAS_CONFIG', run: () => parseJaasConfig(`org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientSecret=Alpha9 ${JAAS_TAIL}=Beta ${JAAS_TAIL};`) },
   { name: 'jaas: an unterminated quoted secret', code: 'ERR_JAAS_CONFIG', run: () => parseJaasConfig(`org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientSecret="${CLIENT_SECRET}`) },
   { name: 'jaas: a secret without the closing ;', code: 'ERR_JAAS_CONFIG', run: () => parseJaasConfig(`org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientSecret="${CLIENT_SECRET}"`) },
   { name: 'properties: a bad \\u escape in a secret line', code: 'ERR_CONFIG', run: () => parseProperties(`sasl.oauthbearer.client.credentials.client.secret=${CLIENT_SECRET}\\u12`) },
