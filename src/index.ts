@@ -67,7 +67,7 @@ export type { TimeoutPort } from './deadline.js';
 // Getting tokens (KIP-768, KIP-1139, KIP-1258, RFC 6749/7523/8705)
 export { tokenRequest, toFetchRequest, basicAuthorization, GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER } from './oauth/request.js';
 export type { TokenRequest, TokenRequestInput, GrantType } from './oauth/request.js';
-export { processTokenResponse, readBoundedBody, UNRETRYABLE_STATUSES, MAX_TOKEN_RESPONSE_BYTES, MAX_ERROR_DESCRIPTION_LENGTH } from './oauth/response.js';
+export { processTokenResponse, readBoundedBody, UNRETRYABLE_STATUSES, MAX_TOKEN_RESPONSE_BYTES, MAX_ERROR_DESCRIPTION_LENGTH, MAX_EXPIRES_AT_MS } from './oauth/response.js';
 export type { TokenResponse, TokenResponseInput, ProcessTokenResponseOptions } from './oauth/response.js';
 export { secretForms, redactSecrets, MIN_SECRET_PREFIX } from './oauth/redact.js';
 export {

@@ -61,6 +61,24 @@ function checkKeyObject(s: AlgorithmSpec, key: nodeCrypto.KeyObject): void {
   }
 }
 
+/** True when the EC JWK's x and y are the point d·G (SEC 1 §3.2.1), computed by ECDH from d alone. */
+function ecPointMatches(jwk: Jwk): boolean {
+  const curve = NODE_CURVES[String(jwk.crv)];
+  if (curve === undefined || typeof jwk.d !== 'string' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') return false;
+  let point: Buffer;
+  try {
+    const ecdh = nodeCrypto.createECDH(curve);
+    ecdh.setPrivateKey(Buffer.from(jwk.d, 'base64url'));
+    point = ecdh.getPublicKey(); // 0x04 ‖ X ‖ Y, each the field size
+  } catch {
+    return false;
+  }
+  const size = (point.length - 1) / 2;
+  const x = Buffer.from(jwk.x, 'base64url');
+  const y = Buffer.from(jwk.y, 'base64url');
+  return x.length === size && y.length === size && point.subarray(1, 1 + size).equals(x) && point.subarray(1 + size).equals(y);
+}
+
 /**
  * Creates a crypto port on node:crypto. Imported keys are cached per JWK object and algorithm; `verify` and
  * `sign` are synchronous.
@@ -118,6 +136,11 @@ export function createNodeCryptoPort(): CryptoPort {
         }
         if (s.kty === 'OKP' && nodeCrypto.createPublicKey(keyObject).export({ format: 'jwk' }).x !== key.x) {
           throw new OAuthBearerError('ERR_PRIVATE_KEY', 'The Ed25519 JWK "x" is not the public key of its "d" (RFC 8037 §2)');
+        }
+        // node:crypto keeps the JWK's x/y as the public key without checking them against d (WebCrypto's import
+        // refuses the pair): derive d·G and compare, so a signer never signs with a key its JWK misnames.
+        if (s.kty === 'EC' && !ecPointMatches(key)) {
+          throw new OAuthBearerError('ERR_PRIVATE_KEY', `The ${String(key.crv)} JWK "x"/"y" is not the public key of its "d" (RFC 7518 §6.2.2.1)`);
         }
       }
       return new NodeKey(alg, 'private', nodeHash(s), withOptions(s, keyObject), signatureLength(s, keyObject.asymmetricKeyDetails?.modulusLength));

@@ -95,13 +95,22 @@ function firstToken(json: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/**
+ * Latest `expiresAtMs` reported: 8.64e15, the last instant an ECMAScript `Date` holds (ECMA-262 §21.4.1.1, ±10^8
+ * days from the epoch). An `expires_in` past it (`1e308` gave `Infinity`) is not a time, and is reported as
+ * unknown (`null`), as a negative or non-numeric one is; Kafka ignores `expires_in` anyway (the token's own `exp`
+ * sets its lifetime).
+ */
+export const MAX_EXPIRES_AT_MS = 8.64e15;
+
 function expiresAt(value: unknown, nowMs: number): number | null {
   let seconds: number;
   if (typeof value === 'number') seconds = value;
   else if (typeof value === 'string' && /^[0-9]{1,15}$/.test(value)) seconds = Number(value);
   else return null;
   if (!Number.isFinite(seconds) || seconds < 0) return null;
-  return nowMs + Math.floor(seconds * 1000);
+  const at = nowMs + Math.floor(seconds * 1000);
+  return Number.isSafeInteger(at) && at <= MAX_EXPIRES_AT_MS ? at : null;
 }
 
 /** Options of {@link processTokenResponse}. */

@@ -282,7 +282,8 @@ function saslname(s: Scan): void {
       break;
     }
   }
-  if (p === start) {
+  // Empty only when the comma follows at once; any other first byte is reported as itself below.
+  if (p === start && bytes[p] === COMMA) {
     throw invalid('ERR_AUTHZID', 'The authzid after "a=" is empty; omit "a=" or send a name (RFC 5801 §4 saslname)');
   }
   const b = bytes[p];

@@ -39,3 +39,24 @@ describe('parseJaasConfig', () => {
     }
   });
 });
+
+// Issue 12 item 5: an error quoted text after a space inside an unquoted value, which can be part of a secret.
+describe('parseJaasConfig errors never quote the rest of an unquoted value', () => {
+  const M = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required';
+  const message = (text: string): string => {
+    try {
+      parseJaasConfig(text);
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'ERR_JAAS_CONFIG' });
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+  it('names the option by position after the first, and quotes only the first key', () => {
+    expect(message(`${M} clientSecret=abc defSecretTail;`)).toMatch(/option 2\b/);
+    expect(message(`${M} clientSecret=abc defSecretTail;`)).not.toContain('defSecretTail');
+    expect(message(`${M} clientSecret=ab cdSecret=ef ghSecret;`)).not.toMatch(/cdSecret|ghSecret/);
+    expect(message(`${M} lonely;`)).toContain('"lonely"');
+  });
+});
+

@@ -84,6 +84,15 @@ describe.each(Object.entries(ports))('%s port', (_name, port) => {
     await rejects(() => port.importPrivateKey({ ...k.privateJwk, x: testKey('EdDSA', 'other').publicJwk.x }, 'EdDSA'), 'ERR_PRIVATE_KEY');
   });
 
+  // Issue 12 item 5: the node:crypto port accepted an EC private JWK whose d does not match x/y (WebCrypto refuses).
+  it.each(['ES256', 'ES384', 'ES512'] as const)('%s: refuses a private JWK whose "d" is not the key of its x/y', async (alg) => {
+    const k = testKey(alg);
+    const other = testKey(alg, 'other');
+    await rejects(() => port.importPrivateKey({ ...k.privateJwk, d: other.privateJwk.d }, alg), 'ERR_PRIVATE_KEY');
+    await rejects(() => port.importPrivateKey({ ...k.privateJwk, y: other.privateJwk.y }, alg), 'ERR_PRIVATE_KEY');
+    expect((await port.importPrivateKey(k.privateJwk, alg)).type).toBe('private');
+  });
+
   it('hashes SHA-256', async () => {
     const h = await port.sha256(new TextEncoder().encode('abc'));
     expect(Buffer.from(h).toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');

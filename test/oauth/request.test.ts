@@ -62,6 +62,20 @@ describe('tokenRequest', () => {
 });
 
 describe('processTokenResponse', () => {
+  // Issue 12 item 5: `expires_in: 1e308` gave expiresAtMs Infinity.
+  it('reports an expires_in past the last Date instant as unknown, never Infinity', () => {
+    const at = (expiresIn: unknown) => processTokenResponse({ status: 200, body: JSON.stringify({ access_token: 't', expires_in: expiresIn }) }, { nowMs: 1_700_000_000_000 }).expiresAtMs;
+    expect(at(1e308)).toBeNull();
+    expect(at(1e13)).toBeNull();
+    expect(at('999999999999999')).toBeNull();
+    expect(at(3600)).toBe(1_700_003_600_000);
+    expect(at((8.64e15 - 1_700_000_000_000) / 1000)).toBe(8.64e15);
+    fc.assert(fc.property(fc.double(), (d) => {
+      const v = at(d);
+      expect(v === null || (Number.isSafeInteger(v) && v <= 8.64e15)).toBe(true);
+    }), { numRuns: 1000 });
+  });
+
   it('fails only with OAuthBearerError, for any status and body', () => {
     fc.assert(fc.property(fc.integer({ min: 100, max: 599 }), fc.oneof(fc.string(), fc.json(), fc.uint8Array({ maxLength: 64 })), (status, body) => {
       try {

@@ -167,6 +167,25 @@ describe('decodeClientResponse', () => {
     }
   });
 
+  // Issue 12 item 5: in the kafka profile an authzid whose first byte is not ASCII was reported as "empty".
+  it('reports an authzid whose first byte Kafka refuses as that byte, not as empty', () => {
+    const message = (text: string, profile: Gs2Profile) => {
+      try {
+        decodeClientResponse(enc.encode(text), { profile });
+        return 'accepted';
+      } catch (err) {
+        expect(err).toMatchObject({ code: 'ERR_AUTHZID', status: 'invalid_request' });
+        return (err as Error).message;
+      }
+    };
+    const nonAscii = message(`n,a=\u00e9mile,${S}auth=Bearer a${S}${S}`, 'kafka');
+    expect(nonAscii).not.toContain('empty');
+    expect(nonAscii).toContain('0xc3 at 4');
+    expect(message(`n,a=,${S}auth=Bearer a${S}${S}`, 'kafka')).toContain('empty');
+    expect(message(`n,a=,${S}auth=Bearer a${S}${S}`, 'rfc7628')).toContain('empty');
+    expect(message(`n,a=\u0000x,${S}auth=Bearer a${S}${S}`, 'rfc7628')).toContain('0x00 at 4');
+  });
+
   it('accepts a Uint8Array from another realm (vm context, jsdom)', () => {
     const foreign = runInNewContext('new Uint8Array([110, 44, 44, 1, 97, 117, 116, 104, 61, 66, 101, 97, 114, 101, 114, 32, 97, 1, 1])') as Uint8Array;
     expect(foreign instanceof Uint8Array).toBe(false);
