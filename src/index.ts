@@ -30,7 +30,7 @@ export type {
 export {
   createUnsecuredToken, createUnsecuredJws, unsecuredLoginExtensions, validateUnsecuredToken, unsecuredValidator, unsecuredValidatorConfig,
 } from './kafka/unsecured.js';
-export type { UnsecuredToken, UnsecuredJws, UnsecuredValidatorConfig, JaasOptions } from './kafka/unsecured.js';
+export type { UnsecuredToken, UnsecuredJws, UnsecuredValidatorConfig, JaasOptions, UnsecuredLimits } from './kafka/unsecured.js';
 export { parseJaasConfig } from './kafka/jaas.js';
 export type { JaasEntry } from './kafka/jaas.js';
 export { parseProperties, kafkaSaslConfig } from './kafka/properties.js';

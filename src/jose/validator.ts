@@ -11,7 +11,7 @@ import { DEFAULT_ALGORITHMS, isJwsAlgorithm } from './algorithms.js';
 import { checkBrokerClaims, checkCertificateBinding, DEFAULT_CLOCK_SKEW_SECONDS, type ClaimsFacts, type ClaimsOptions, type TokenBinding } from './claims.js';
 import type { Jwks } from './jwk.js';
 import { staticKeySource, type KeySource } from './jwks.js';
-import { decodePayload, noKey, parseJoseObject, splitJws, verifyWithKeys, type Base64urlDecoder, type SplitJws } from './jws.js';
+import { decodePayload, MAX_TOKEN_LENGTH, noKey, parseJoseObject, splitJws, verifyWithKeys, type Base64urlDecoder, type SplitJws } from './jws.js';
 
 /** Default bound on cached verified tokens. */
 export const DEFAULT_TOKEN_CACHE_ENTRIES = 4096;
@@ -30,6 +30,8 @@ export interface JwtValidatorOptions extends ClaimsOptions {
   readonly cacheEntries?: number;
   /** A faster strict base64url decoder (see {@link Base64urlDecoder}); default the portable one. */
   readonly base64url?: Base64urlDecoder;
+  /** Longest token accepted, in characters; default {@link MAX_TOKEN_LENGTH} (Kafka's 524 288-byte SASL frame). */
+  readonly maxTokenLength?: number;
 }
 
 interface CacheEntry {
@@ -90,6 +92,8 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
   if (binding !== 'check' && binding !== 'ignore') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', "certificateBinding must be 'check' or 'ignore'");
   const claimsOptions: ClaimsOptions = { ...options, clockSkewSeconds: skew, certificateBinding: binding };
   const maxEntries = options.cacheEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES;
+  const maxTokenLength = options.maxTokenLength ?? MAX_TOKEN_LENGTH;
+  if (!Number.isSafeInteger(maxTokenLength) || maxTokenLength < 1) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'maxTokenLength must be a whole number ≥ 1');
   const cache = new Map<string, CacheEntry>();
 
   /** Kafka's claim rules and the certificate binding, on a JWS whose signature is (or is being) checked. */
@@ -149,7 +153,7 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
         }
         cache.delete(token);
       }
-      const jws = splitJws(token, algorithms, options.base64url);
+      const jws = splitJws(token, algorithms, options.base64url, maxTokenLength);
       const keys = source.keysFor(jws.alg, jws.kid, context.nowMs);
       if (keys instanceof Promise) {
         return keys.then((k) => withKeys(jws, token, k, context)).then(undefined, rejectInvalid);

@@ -17,9 +17,19 @@ import {
   javaDoubleToString, javaHashMapOrder, javaIsBlank, javaRound, javaTrim, parseJavaDouble, parseJavaInt, parseJavaLong, javaUtf8Safe,
 } from './java.js';
 
-/** Longest unsecured token read: 64 KiB. Kafka's broker caps a whole SASL message at 524,288 bytes; an
- *  unsecured token carries a handful of claims, so anything this large is refused before decoding. */
-export const MAX_UNSECURED_TOKEN_LENGTH = 65_536;
+/**
+ * Longest unsecured token read by default: 524 288 characters, Kafka's broker limit on a whole SASL frame
+ * (`sasl.server.max.receive.size`): Kafka's broker takes any unsecured token that fits it (it accepts a 200 KB
+ * one, issue 12). Lower it with `unsecuredValidator(options, { maxTokenLength })`. Decoding is linear in the
+ * length (bench/bounds.bench.ts).
+ */
+export const MAX_UNSECURED_TOKEN_LENGTH = 524_288;
+
+/** Size limits of the unsecured validator (not JAAS options: Kafka has none). */
+export interface UnsecuredLimits {
+  /** Longest token accepted, in characters; default {@link MAX_UNSECURED_TOKEN_LENGTH}. */
+  readonly maxTokenLength?: number;
+}
 
 /** JAAS options as a map (Kafka's `Map<String, String>` of login-module options) or a plain object. */
 export type JaasOptions = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
@@ -301,8 +311,8 @@ function asText(v: unknown): string {
  * decoded, `alg` present (else an internal error: Kafka throws a NullPointerException, no status) and `none`,
  * empty signature, scope, `exp`, principal, `iat`.
  */
-function parseUnsecuredJws(value: string, principalClaimName: string, scopeClaimName: string): ParsedJws {
-  if (value.length > MAX_UNSECURED_TOKEN_LENGTH) illegal(`The unsecured JWS is ${value.length} characters; the limit is ${MAX_UNSECURED_TOKEN_LENGTH}`);
+function parseUnsecuredJws(value: string, principalClaimName: string, scopeClaimName: string, maxLength = MAX_UNSECURED_TOKEN_LENGTH): ParsedJws {
+  if (value.length > maxLength) illegal(`The unsecured JWS is ${value.length} characters; the limit is ${maxLength} (maxTokenLength)`);
   if (value.includes('..')) illegal("Malformed compact serialization contains '..'");
   // Java's split("\\.") drops trailing empty strings; Kafka adds one back when the value ends with '.'.
   const parts = value.split('.');
@@ -498,12 +508,12 @@ export function unsecuredValidatorConfig(options: JaasOptions): UnsecuredValidat
  * const token = validateUnsecuredToken(value, { unsecuredValidatorRequiredScope: 'read' }, Date.now());
  * ```
  */
-export function validateUnsecuredToken(value: string, options: JaasOptions | UnsecuredValidatorConfig, nowMs: number): BearerToken {
+export function validateUnsecuredToken(value: string, options: JaasOptions | UnsecuredValidatorConfig, nowMs: number, limits: UnsecuredLimits = {}): BearerToken {
   if (typeof value !== 'string' || !Number.isSafeInteger(nowMs)) {
     throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'validateUnsecuredToken needs a token string and nowMs as integer epoch milliseconds');
   }
   const cfg = isValidatorConfig(options) ? options : unsecuredValidatorConfig(options);
-  const jws = parseUnsecuredJws(value, cfg.principalClaimName, cfg.scopeClaimName);
+  const jws = parseUnsecuredJws(value, cfg.principalClaimName, cfg.scopeClaimName, limits.maxTokenLength);
   const skew = cfg.allowableClockSkewMs;
   if (jws.iat !== null && 1000 * jws.iat > nowMs + skew) {
     illegal('The Issued At value was after the indicated time plus allowable clock skew');
@@ -535,7 +545,9 @@ function isValidatorConfig(o: JaasOptions | UnsecuredValidatorConfig): o is Unse
  * const token = await validate(value, { nowMs: Date.now() });
  * ```
  */
-export function unsecuredValidator(options: JaasOptions): TokenValidator {
+export function unsecuredValidator(options: JaasOptions, limits: UnsecuredLimits = {}): TokenValidator {
+  const max = limits.maxTokenLength;
+  if (max !== undefined && (!Number.isSafeInteger(max) || max < 1)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'maxTokenLength must be a whole number ≥ 1');
   let cfg: UnsecuredValidatorConfig;
   try {
     cfg = unsecuredValidatorConfig(options);
@@ -545,5 +557,5 @@ export function unsecuredValidator(options: JaasOptions): TokenValidator {
       throw error;
     };
   }
-  return (token, context) => validateUnsecuredToken(token, cfg, context.nowMs);
+  return (token, context) => validateUnsecuredToken(token, cfg, context.nowMs, limits);
 }

@@ -50,17 +50,27 @@ export function redactSecrets(text: string, forms: readonly string[]): string {
   for (const form of [...forms].sort((a, b) => b.length - a.length)) {
     if (form.length < MIN_SECRET_LENGTH) continue;
     if (out.includes(form)) out = out.split(form).join(REDACTED);
-    if (form.length < MIN_SECRET_PREFIX) continue;
-    const head = form.slice(0, MIN_SECRET_PREFIX);
-    let at = out.indexOf(head);
-    while (at !== -1) {
-      let end = at + MIN_SECRET_PREFIX;
-      while (end < out.length && end - at < form.length && out[end] === form[end - at]) end++;
-      out = out.slice(0, at) + REDACTED + out.slice(end);
-      at = out.indexOf(head, at + REDACTED.length);
-    }
+    if (form.length >= MIN_SECRET_PREFIX) out = redactPrefixes(out, form);
   }
   return out;
+}
+
+/** One pass: each run of ≥ {@link MIN_SECRET_PREFIX} leading characters of `form` becomes `[redacted]`. */
+function redactPrefixes(text: string, form: string): string {
+  const head = form.slice(0, MIN_SECRET_PREFIX);
+  let at = text.indexOf(head);
+  if (at === -1) return text;
+  const pieces: string[] = [];
+  let from = 0;
+  while (at !== -1) {
+    let end = at + MIN_SECRET_PREFIX;
+    while (end < text.length && end - at < form.length && text[end] === form[end - at]) end++;
+    pieces.push(text.slice(from, at), REDACTED);
+    from = end;
+    at = text.indexOf(head, end);
+  }
+  pieces.push(text.slice(from));
+  return pieces.join('');
 }
 
 /**

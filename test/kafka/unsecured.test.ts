@@ -4,6 +4,8 @@ import { OAuthBearerError } from '../../src/errors.js';
 import { decodeBase64url, encodeBase64url } from '../../src/encoding/base64.js';
 import { decodeUtf8, encodeUtf8 } from '../../src/encoding/utf8.js';
 import { createUnsecuredToken, unsecuredValidator, validateUnsecuredToken } from '../../src/kafka/unsecured.js';
+import { createClient } from '../../src/sasl/client.js';
+import { authenticateStep, createServer } from '../../src/sasl/server.js';
 
 const part = (token: string, i: number): string => decodeUtf8(decodeBase64url(token.split('.')[i]!));
 
@@ -127,5 +129,30 @@ describe('unsecuredLoginExtensions (the SaslExtensionsCallback)', () => {
       expect(() => unsecuredLoginExtensions({ [`unsecuredLoginExtension_${k}`]: v! })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
       expect(() => createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'a', [`unsecuredLoginExtension_${k}`]: v! }, 0)).toThrow(OAuthBearerError);
     }
+  });
+});
+
+// Issue 12 item 5: the kafka profile refused tokens over 16 KiB (64 KiB unsecured), but Kafka's broker takes any
+// token that fits its 524288-byte SASL frame (it accepts a 200 KB unsecured token). The bound is now the frame's,
+// and configurable.
+describe('token length bounds follow Kafka\'s frame (issue 12)', () => {
+  const nowMs = 1_700_000_000_000;
+  const big = createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'alice', unsecuredLoginStringClaim_pad: 'x'.repeat(200_000) }, nowMs);
+  it('accepts a 200 KB unsecured token through the kafka profile server, as Kafka does', async () => {
+    expect(big.value.length).toBeGreaterThan(200_000);
+    const reply = await authenticateStep(createServer({ profile: 'kafka' }), createClient({ token: big.value }).start(), {
+      validator: unsecuredValidator({}), context: { nowMs },
+    });
+    expect([reply.state, reply.principal]).toEqual(['success', 'alice']);
+  });
+  it('refuses it past a configured maxTokenLength, and past the frame by default', async () => {
+    expect(() => validateUnsecuredToken(big.value, {}, nowMs, { maxTokenLength: 16_384 })).toThrow(expect.objectContaining({ message: expect.stringContaining('maxTokenLength') }));
+    const reply = await authenticateStep(createServer({ profile: 'kafka' }), createClient({ token: big.value }).start(), {
+      validator: unsecuredValidator({}, { maxTokenLength: 16_384 }), context: { nowMs },
+    });
+    expect(reply.state).not.toBe('success');
+    expect(() => createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'alice', unsecuredLoginStringClaim_pad: 'x'.repeat(400_000) }, nowMs)).toThrow(OAuthBearerError);
+    expect(() => validateUnsecuredToken(`${big.value}${'x'.repeat(330_000)}`, {}, nowMs)).toThrow(expect.objectContaining({ message: expect.stringContaining('the limit is 524288') }));
+    expect(() => unsecuredValidator({}, { maxTokenLength: 0 })).toThrow(expect.objectContaining({ code: 'ERR_USAGE_ARGUMENT' }));
   });
 });

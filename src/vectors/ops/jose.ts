@@ -30,8 +30,11 @@ function validatorOptions(input: VectorInput): Omit<JwtValidatorOptions, 'keys' 
   };
   const binding = options.certificateBinding;
   if (binding !== undefined && binding !== 'check' && binding !== 'ignore') vectorFormatError('Vector input "options.certificateBinding" must be "check" or "ignore"');
+  const maxTokenLength = options.maxTokenLength;
+  if (maxTokenLength !== undefined && typeof maxTokenLength !== 'number') vectorFormatError('Vector input "options.maxTokenLength" must be a number');
   return {
     ...(binding === undefined ? {} : { certificateBinding: binding }),
+    ...(maxTokenLength === undefined ? {} : { maxTokenLength }),
     audience: stringList(options.audience, 'options.audience'),
     issuer: str('issuer'),
     subClaimName: str('subClaimName'),
