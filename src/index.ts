@@ -29,6 +29,7 @@ export type {
 // Kafka semantics (KIP-255, KIP-368, JAAS, librdkafka)
 export {
   createUnsecuredToken, createUnsecuredJws, unsecuredLoginExtensions, validateUnsecuredToken, unsecuredValidator, unsecuredValidatorConfig,
+  MAX_UNSECURED_TOKEN_LENGTH,
 } from './kafka/unsecured.js';
 export type { UnsecuredToken, UnsecuredJws, UnsecuredValidatorConfig, JaasOptions, UnsecuredLimits } from './kafka/unsecured.js';
 export { parseJaasConfig } from './kafka/jaas.js';
@@ -47,7 +48,7 @@ export type { HolderAction, HolderState, HolderSnapshot, HolderPorts } from './k
 // Checking signed tokens (KIP-768, RFC 7515/7519/8725/8705)
 export { createJwtValidator, DEFAULT_TOKEN_CACHE_ENTRIES } from './jose/validator.js';
 export type { JwtValidatorOptions } from './jose/validator.js';
-export { validateClientJwt, checkBrokerClaims } from './jose/claims.js';
+export { validateClientJwt, checkBrokerClaims, UNCHECKABLE_CNF_MEMBERS } from './jose/claims.js';
 export type { ClaimsOptions, ClientJwtOptions, ClaimsFacts, CertificateBinding } from './jose/claims.js';
 export { verifyJws, verifySignature, decodeJws, MAX_TOKEN_LENGTH } from './jose/jws.js';
 export type { DecodedJws, VerifiedJws, VerifyJwsOptions, Base64urlDecoder } from './jose/jws.js';
