@@ -91,8 +91,8 @@ export type JwksAction =
 
 type Phase =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'fetching'; readonly attempt: number; readonly deadlineMs: number }
-  | { readonly kind: 'backoff'; readonly attempt: number; readonly deadlineMs: number; readonly retryAtMs: number };
+  | { readonly kind: 'fetching'; readonly attempt: number; readonly deadlineMs: number; readonly waitedMs: number }
+  | { readonly kind: 'backoff'; readonly attempt: number; readonly deadlineMs: number; readonly waitedMs: number; readonly retryAtMs: number };
 
 /**
  * The remote key set as a synchronous state machine: the driver asks {@link JwksCache.poll} what to do, reports
@@ -174,7 +174,7 @@ export class JwksCache {
         return { type: 'busy' };
       case 'backoff':
         if (nowMs < phase.retryAtMs) return { type: 'wait', untilMs: phase.retryAtMs };
-        this.phase = { kind: 'fetching', attempt: phase.attempt + 1, deadlineMs: phase.deadlineMs };
+        this.phase = { kind: 'fetching', attempt: phase.attempt + 1, deadlineMs: phase.deadlineMs, waitedMs: phase.waitedMs };
         return { type: 'fetch' };
       case 'idle': {
         const expeditedAtMs = this.expeditedPending ? this.lastExpeditedAtMs + this.config.expeditedIntervalMs : Infinity;
@@ -185,7 +185,7 @@ export class JwksCache {
           this.lastExpeditedAtMs = nowMs;
           this.expeditedPending = false;
         }
-        this.phase = { kind: 'fetching', attempt: 1, deadlineMs: nowMs + this.config.retryBackoffMaxMs };
+        this.phase = { kind: 'fetching', attempt: 1, deadlineMs: nowMs + this.config.retryBackoffMaxMs, waitedMs: 0 };
         return { type: 'fetch' };
       }
     }
@@ -213,9 +213,12 @@ export class JwksCache {
     const phase = this.phase;
     if (phase.kind !== 'fetching') throw new OAuthBearerError('ERR_USAGE_STATE', 'JwksCache.fetchFailed called with no fetch under way');
     this.lastError = error;
-    const delay = Math.min(this.config.retryBackoffMs * 2 ** (phase.attempt - 1), phase.deadlineMs - nowMs);
+    // The waits granted also add up to at most the budget: a wall clock set back mid-run cannot stretch it.
+    const delay = Math.min(
+      this.config.retryBackoffMs * 2 ** (phase.attempt - 1), phase.deadlineMs - nowMs, this.config.retryBackoffMaxMs - phase.waitedMs,
+    );
     if (delay > 0) {
-      this.phase = { kind: 'backoff', attempt: phase.attempt, deadlineMs: phase.deadlineMs, retryAtMs: nowMs + delay };
+      this.phase = { kind: 'backoff', attempt: phase.attempt, deadlineMs: phase.deadlineMs, waitedMs: phase.waitedMs + delay, retryAtMs: nowMs + delay };
       return { retryAtMs: nowMs + delay };
     }
     this.phase = { kind: 'idle' };
@@ -288,6 +291,11 @@ export interface RemoteJwksOptions extends JwksRefreshConfig {
   readonly readTimeoutMs?: number;
   /** A signal that aborts after `ms`; default `AbortSignal.timeout`. */
   readonly timeout?: TimeoutPort;
+  /**
+   * Told once per failed fetch attempt, with its reason (an `OAuthBearerError`: `ERR_HTTP`, `ERR_HTTP_TIMEOUT`,
+   * `ERR_JWKS`, `ERR_INPUT_TOO_LARGE`…), for logs and metrics; the last good keys stay meanwhile.
+   */
+  readonly onFetchFailed?: (error: unknown) => void;
 }
 
 /** A remote JWKS: a {@link KeySource} plus control of its refreshes. */
@@ -385,6 +393,11 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
         return;
       } catch (error) {
         const retry = cache.fetchFailed(error, nowMs());
+        try {
+          options.onFetchFailed?.(error);
+        } catch {
+          // A failing logger must not stop the schedule.
+        }
         if (retry === null) return;
         await sleep(Math.max(0, retry.retryAtMs - clock.nowMs()));
         sleptUntilMs = retry.retryAtMs;

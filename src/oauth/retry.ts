@@ -74,6 +74,7 @@ export async function retry<T>(
 ): Promise<T> {
   const deadlineMs = ports.clock.nowMs() + config.backoffMaxMs;
   let first: unknown;
+  let waitedMs = 0;
   // The first attempt always runs. Kafka's loop tests `now <= deadline` before it too, so with a budget of 0 a
   // clock tick between reading the deadline and the test skips every attempt ("Really shouldn't ever get to
   // here" in Retry.execute); under load that turned a read timeout into "No attempt was made".
@@ -83,8 +84,11 @@ export async function retry<T>(
     } catch (error) {
       if (!isRetryable(error)) throw error;
       if (n === 1) first = error;
-      const wait = retryDelayMs(n, ports.clock.nowMs(), deadlineMs, config.backoffMs);
-      if (wait === null) break;
+      const delay = retryDelayMs(n, ports.clock.nowMs(), deadlineMs, config.backoffMs);
+      // The waits also add up to at most the budget, so a wall clock set back mid-run cannot stretch it.
+      const wait = delay === null ? 0 : Math.min(delay, config.backoffMaxMs - waitedMs);
+      if (wait <= 0) break;
+      waitedMs += wait;
       await ports.sleep(wait);
     }
   }

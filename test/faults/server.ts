@@ -10,7 +10,7 @@ export interface FaultServer {
   readonly base: string;
   /** Requests per mode. */
   readonly requests: Record<Mode, number>;
-  /** Bytes of the 10 MiB answer actually written. */
+  /** Most bytes of the 10 MiB answer written on one response. */
   hugeBytesSent: number;
   /** Responses whose connection closed before their body was complete. */
   closedEarly: number;
@@ -60,9 +60,11 @@ export async function startFaultServer(okBody: () => string, contentType = 'appl
       case 'huge': {
         res.writeHead(200, { 'content-type': contentType });
         const chunk = Buffer.alloc(64 * 1024, 0x20);
+        let sent = 0;
         const pump = (): void => {
-          while (state.hugeBytesSent < 10 * 1024 * 1024) {
-            state.hugeBytesSent += chunk.length;
+          while (sent < 10 * 1024 * 1024) {
+            sent += chunk.length;
+            state.hugeBytesSent = Math.max(state.hugeBytesSent, sent);
             if (!res.write(chunk)) return void res.once('drain', pump);
           }
           done = true;
