@@ -158,6 +158,11 @@ export class JwksCache {
     const keys = selectKeys(this.keys, alg, kid);
     if (keys.length > 0 || kid === undefined || kid.length > MAX_KID_LENGTH) return { keys, refresh: false };
     const last = this.missingKids.get(kid);
+    if (last !== undefined && last > nowMs) {
+      // The clock went back: the miss counts as made now.
+      this.missingKids.set(kid, nowMs);
+      return { keys, refresh: false };
+    }
     if (last !== undefined && nowMs - last < this.config.missingKidIntervalMs) return { keys, refresh: false };
     this.missingKids.delete(kid);
     this.missingKids.set(kid, nowMs);
@@ -177,6 +182,10 @@ export class JwksCache {
         this.phase = { kind: 'fetching', attempt: phase.attempt + 1, deadlineMs: phase.deadlineMs, waitedMs: phase.waitedMs };
         return { type: 'fetch' };
       case 'idle': {
+        // A wall clock set back must not defer the schedule by the size of the jump: no refresh is ever further
+        // away than its period, and nothing happened "after" now.
+        this.nextRefreshAtMs = Math.min(this.nextRefreshAtMs, nowMs + Math.max(this.config.refreshMs, this.config.expeditedIntervalMs));
+        this.lastExpeditedAtMs = Math.min(this.lastExpeditedAtMs, nowMs);
         const expeditedAtMs = this.expeditedPending ? this.lastExpeditedAtMs + this.config.expeditedIntervalMs : Infinity;
         const dueMs = Math.min(this.nextRefreshAtMs, expeditedAtMs);
         if (nowMs < dueMs) return { type: 'wait', untilMs: dueMs };
@@ -392,14 +401,17 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
         await attempt(nowMs);
         return;
       } catch (error) {
-        const retry = cache.fetchFailed(error, nowMs());
+        const failedAtMs = nowMs();
+        const retry = cache.fetchFailed(error, failedAtMs);
         try {
           options.onFetchFailed?.(error);
         } catch {
           // A failing logger must not stop the schedule.
         }
         if (retry === null) return;
-        await sleep(Math.max(0, retry.retryAtMs - clock.nowMs()));
+        // The wait the machine granted, not "retry time minus the clock now": a clock set back in between must not
+        // turn a 100 ms backoff into an hour.
+        await sleep(retry.retryAtMs - failedAtMs);
         sleptUntilMs = retry.retryAtMs;
         if (cache.poll(nowMs()).type !== 'fetch') return;
       }

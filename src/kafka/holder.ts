@@ -210,9 +210,12 @@ export async function driveTokenHolder(holder: TokenHolder, ports: HolderPorts, 
       ports.onFetched?.(holder.snapshot());
       continue;
     }
-    await ports.sleep(Math.max(0, step.atMs - ports.clock.nowMs()), signal);
+    const wakeAtMs = step.atMs;
+    await ports.sleep(Math.max(0, wakeAtMs - ports.clock.nowMs()), signal);
     if (aborted()) break;
-    step = holder.wake(ports.clock.nowMs());
+    // Having slept until the wake-up time, it is at least that time whatever the wall clock says: a clock set back
+    // during the sleep must not defer the refresh by the size of the jump (Kafka's refresher sleeps, then logs in).
+    step = holder.wake(Math.max(ports.clock.nowMs(), wakeAtMs));
   }
   holder.stop();
 }
