@@ -7,6 +7,10 @@
  * - a failed fetch is retried as Kafka's `Retry` does: sleeps doubling from `retry.backoff.ms` (100), each capped
  *   by what is left of a total budget of `retry.backoff.max.ms` (10 000) from the first attempt;
  * - the last good key set is kept through any outage;
+ * - every fetch has a deadline (ours; src/deadline.ts): connect + read, 20 000 + 20 000 ms by default as jose4j's
+ *   `Get` (the HTTP client Kafka's broker uses for the JWKS), the body within the read limit once the headers
+ *   arrive; a timed-out attempt is a failed fetch (backoff as above), and a lookup waiting for a fetch fails with
+ *   `ERR_HTTP_TIMEOUT` after connect + read rather than waiting forever;
  * - an unknown `kid` asks for an expedited refresh at most once per kid per 60 s
  *   (`MISSING_KEY_ID_CACHE_IN_FLIGHT_MS`), kids over 1000 characters never do, and the 16 most recent missing
  *   kids are remembered (LRU, `MISSING_KEY_ID_CACHE_MAX_ENTRIES`).

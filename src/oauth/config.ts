@@ -84,7 +84,9 @@ export interface KafkaTokenConfig {
   readonly urlencode: boolean;
   readonly assertion: AssertionConfig | null;
   readonly retry: RetryConfig;
+  /** `sasl.login.connect.timeout.ms`; null when unset (Kafka: no limit; the retriever then takes 20 000 ms, `DEFAULT_CONNECT_TIMEOUT_MS`). */
   readonly connectTimeoutMs: number | null;
+  /** `sasl.login.read.timeout.ms`; null when unset (Kafka: no limit; the retriever then takes 20 000 ms, `DEFAULT_READ_TIMEOUT_MS`). */
   readonly readTimeoutMs: number | null;
   /** SASL extensions from JAAS `extension_<key>` options (KIP-342). */
   readonly extensions: ReadonlyMap<string, string>;
