@@ -18,6 +18,7 @@ import { MAX_TOKEN_RESPONSE_BYTES, processTokenResponse } from '../src/oauth/res
 import { MAX_JAAS_CONFIG_LENGTH, parseJaasConfig } from '../src/kafka/jaas.js';
 import { MAX_PROPERTIES_LENGTH, parseProperties } from '../src/kafka/properties.js';
 import { redactSecrets, secretForms } from '../src/oauth/redact.js';
+import type { Jwk } from '../src/ports.js';
 
 const KIB = 1024;
 const NOW_MS = 1_700_000_000_000;
@@ -44,7 +45,7 @@ async function linear(title: string, limit: number, make: (n: number) => () => u
 }
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1' };
+const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1' } as Jwk;
 const b64u = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 function signedToken(n: number): string {
   const header = b64u(JSON.stringify({ alg: 'EdDSA', kid: 'k1' }));

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { OAuthBearerError } from '../errors.js';
 import { systemClock, type HttpPort } from '../ports.js';
 import { MAX_JWKS_LENGTH } from '../jose/jwk.js';
-import { createRemoteJwks, staticKeySource, type JwksRefreshConfig, type KeySource, type RemoteJwks } from '../jose/jwks.js';
+import { createRemoteJwks, staticKeySource, type JwksRefreshConfig, type KeySource, type RemoteJwks, type RemoteJwksOptions } from '../jose/jwks.js';
 
 /**
  * A key source from a JWKS file (a path or a `file:` URL), read once, as Kafka reads
@@ -35,14 +35,15 @@ export async function jwksFile(pathOrUrl: string): Promise<KeySource> {
 }
 
 /** Options of {@link remoteJwks}: Kafka's `sasl.oauthbearer.jwks.endpoint.*` settings; ports default to Node's. */
-export interface NodeRemoteJwksOptions extends JwksRefreshConfig {
+export interface NodeRemoteJwksOptions extends JwksRefreshConfig, Pick<RemoteJwksOptions, 'connectTimeoutMs' | 'readTimeoutMs' | 'onFetchFailed'> {
   readonly http?: HttpPort;
 }
 
 /**
  * A remote JWKS with Node's global fetch, `Date.now` and timers; fetches the first key set before returning, as
  * Kafka's broker does at startup (a failure there is thrown).
- * @throws OAuthBearerError `ERR_JWKS` / `ERR_HTTP` when the first fetch fails within the retry budget
+ * @throws OAuthBearerError `ERR_JWKS` / `ERR_HTTP` / `ERR_HTTP_TIMEOUT` when the first fetch fails within the retry
+ * budget (each attempt ends at `connectTimeoutMs + readTimeoutMs`, 40 000 ms by default)
  * @example
  * ```ts
  * const keys = await remoteJwks('https://idp.example/jwks', { refreshMs: 3_600_000 });
