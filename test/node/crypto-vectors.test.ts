@@ -20,6 +20,7 @@ describe('jwt.json on the node:crypto port', () => {
       keys: v.input.jwks, crypto, base64url: nodeBase64url, cacheEntries: 0,
       audience: o.audience, issuer: o.issuer, subClaimName: o.subClaimName, scopeClaimName: o.scopeClaimName,
       clockSkewSeconds: o.clockSkewSeconds === undefined ? undefined : Number(o.clockSkewSeconds), algorithms: o.algorithms,
+      certificateBinding: o.certificateBinding, maxTokenLength: o.maxTokenLength,
     });
     const context = { nowMs: v.input.nowMs, ...('certificateThumbprint' in v.input ? { certificateThumbprint: v.input.certificateThumbprint } : {}) };
     let outcome: unknown;
