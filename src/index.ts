@@ -87,8 +87,3 @@ export { parseAllowedUrls, checkUrlAllowed, checkFileAllowed, allowListedHttp } 
 export { privateKeyFromFile, decryptPkcs8 } from './oauth/pem.js';
 export type { AllowedUrls } from './oauth/urls.js';
 
-// Conformance vectors
-export { runVectorFile, runVector, readVectorFile, VECTOR_FORMAT } from './vectors/runner.js';
-export type { VectorResult, VectorFileResult } from './vectors/runner.js';
-export { allOps } from './vectors/ops/index.js';
-export type { VectorOp, VectorOps, VectorInput } from './vectors/types.js';

@@ -6,8 +6,7 @@
  *   decode MESSAGE    explain a client initial response, error challenge or token
  */
 import { readFile } from 'node:fs/promises';
-import { runVectorFile, type VectorFileResult } from '../vectors/runner.js';
-import { allOps } from '../vectors/ops/index.js';
+import { allOps, runVectorFile, type VectorFileResult } from '../vectors/index.js';
 import { OAuthBearerError } from '../errors.js';
 import { runDemo } from './demo.js';
 import { decodeCommand } from './decode.js';
