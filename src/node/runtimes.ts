@@ -158,14 +158,14 @@ async function runWithFsHost(runtime: 'node' | 'deno' | 'bun', root: string, spe
     } else if (runtime === 'deno') {
       binary = findExecutable('deno', root);
       // Reads only: the package, the files and the host; no lock file written into the project.
-      const readable = [root, dir, ...spec.files.map((f) => dirname(resolve(f.path)))];
-      args = ['run', '--no-lock', '--no-prompt', `--allow-read=${[...new Set(readable)].join(',')}`, host, specFile];
+      const readable = [root, dir, dirname(fileURLToPath(spec.job)), ...spec.files.map((f) => dirname(resolve(f.path)))];
+      args = ['run', '--no-lock', '--no-prompt', '--node-modules-dir=manual', `--allow-read=${[...new Set(readable)].join(',')}`, host, specFile];
     } else {
       binary = findExecutable('bun', root);
       args = [host, specFile];
     }
     if (binary === null) throw unavailable(runtime, `install it with \`npm install -D ${runtime}\` (the npm package ships the binary)`);
-    // Deno resolves the package's bare imports (@noble/*) from node_modules when run inside the package.
+    // Deno resolves the package's bare imports (@noble/*) from node_modules (--node-modules-dir=manual, run inside the package).
     const result = await run(binary, args, { cwd: root, timeoutMs });
     const report = parseReport(runtime, '', result.stdout, `${result.stdout}\n${result.stderr}`);
     const version = (JSON.parse(result.stdout.slice(result.stdout.lastIndexOf(REPORT_MARK) + REPORT_MARK.length).split('\n')[0]!) as { version?: string }).version ?? '';
@@ -294,10 +294,17 @@ interface PlaywrightRoute {
 }
 interface PlaywrightPage {
   goto(url: string): Promise<unknown>;
-  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  evaluate<R>(expression: string): Promise<R>;
   on(event: 'console', listener: (message: { text(): string }) => void): void;
   setDefaultTimeout(ms: number): void;
 }
+
+/** What the page runs: the entries and the job by URL, the files by fetch; the report as JSON text. */
+const PAGE_RUN = `async (a) => {
+  const [lib, vectors, job] = await Promise.all([import(a.lib), import(a.vectors), import(a.job)]);
+  const files = await Promise.all(a.files.map(async (f) => ({ name: f.name, text: await (await fetch(f.url)).text() })));
+  return JSON.stringify(await job.run({ lib, vectors, files, runtime: 'chromium' }));
+}`;
 
 /** The page's origin: `localhost` is a secure context (WebCrypto needs one); every request is answered by the route. */
 const ORIGIN = 'http://localhost';
@@ -350,11 +357,8 @@ async function runInChromium(root: string, spec: HostSpec, timeoutMs: number): P
       lib: `/${moduleName(fileURLToPath(spec.lib))}`, vectors: `/${moduleName(fileURLToPath(spec.vectors))}`,
       job: `/${moduleName(fileURLToPath(spec.job))}`, files,
     };
-    const result = await page.evaluate(async (a: typeof arg) => {
-      const [lib, vectors, job] = await Promise.all([import(a.lib), import(a.vectors), import(a.job)]);
-      const texts = await Promise.all(a.files.map(async (f) => ({ name: f.name, text: await (await fetch(f.url)).text() })));
-      return JSON.stringify(await job.run({ lib, vectors, files: texts, runtime: 'chromium' }));
-    }, arg);
+    // A string, not a function: whatever compiles this module must not rewrite the page's import() calls.
+    const result = await page.evaluate<string>(`(${PAGE_RUN})(${JSON.stringify(arg)})`);
     const version = context.browser()?.version() ?? '';
     return parseReport('chromium', version, `${REPORT_MARK}${result}`, '');
   } finally {
