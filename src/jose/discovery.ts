@@ -5,7 +5,7 @@
  * @module
  */
 import { OAuthBearerError } from '../errors.js';
-import type { HttpPort } from '../ports.js';
+import type { HttpPort, RequestLike, ResponseLike } from '../ports.js';
 import { isJsonObject, parseJson } from '../encoding/json.js';
 import { readBoundedText } from './jwks.js';
 
@@ -77,7 +77,7 @@ export function metadataUrl(issuer: string, options: DiscoveryOptions = {}): str
  * The discovery request for an issuer: a GET of its metadata URL (see {@link metadataUrl}).
  * @throws OAuthBearerError `ERR_DISCOVERY` for a bad issuer
  */
-export function discoveryRequest(issuer: string, options: DiscoveryOptions = {}): Request {
+export function discoveryRequest(issuer: string, options: DiscoveryOptions = {}): RequestLike {
   return new Request(metadataUrl(issuer, options), { headers: { accept: 'application/json' } });
 }
 
@@ -91,7 +91,7 @@ export function discoveryRequest(issuer: string, options: DiscoveryOptions = {})
  * const { jwksUri } = await processDiscoveryResponse(await http(discoveryRequest(issuer)), issuer);
  * ```
  */
-export async function processDiscoveryResponse(response: Response, expectedIssuer: string, options: DiscoveryOptions = {}): Promise<ServerMetadata> {
+export async function processDiscoveryResponse(response: ResponseLike, expectedIssuer: string, options: DiscoveryOptions = {}): Promise<ServerMetadata> {
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
     fail(`The metadata endpoint answered HTTP ${response.status}; expected 200 (RFC 8414 §3.2)`);

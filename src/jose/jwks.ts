@@ -18,7 +18,7 @@
  * @module
  */
 import { OAuthBearerError } from '../errors.js';
-import type { Clock, HttpPort, Jwk, JwsAlgorithm } from '../ports.js';
+import type { Clock, HttpPort, Jwk, JwsAlgorithm, ResponseLike } from '../ports.js';
 import { decodeUtf8 } from '../encoding/utf8.js';
 import { MAX_JWKS_LENGTH, parseJwks, selectKeys, type Jwks } from './jwk.js';
 import { MAX_KID_LENGTH } from './jws.js';
@@ -228,7 +228,7 @@ export class JwksCache {
  * Reads a response body as UTF-8 text, refusing more than `limit` bytes.
  * @throws OAuthBearerError `ERR_INPUT_TOO_LARGE`, `ERR_UTF8`
  */
-export async function readBoundedText(response: Response, limit: number, what: string): Promise<string> {
+export async function readBoundedText(response: ResponseLike, limit: number, what: string): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > limit) throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The ${what} is ${declared} bytes; the limit is ${limit}`);
   if (response.body === null) return '';

@@ -5,7 +5,7 @@
  * @module
  */
 import { OAuthBearerError } from '../errors.js';
-import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle } from '../ports.js';
+import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle, SubtleCryptoLike } from '../ports.js';
 import { decodeBase64url } from '../encoding/base64.js';
 import { ALGORITHMS, MIN_RSA_MODULUS_BITS, type AlgorithmSpec, signatureLength } from './algorithms.js';
 import { checkJwkForAlgorithm, privateMembers, publicMembers } from './jwk.js';
@@ -102,7 +102,7 @@ export interface WebCryptoPortOptions {
   /** `auto` (default): subtle's Ed25519 when the runtime has it, else noble. `subtle` or `noble` force one. */
   ed25519?: 'auto' | 'subtle' | 'noble';
   /** The SubtleCrypto to use; defaults to the global `crypto.subtle`. */
-  subtle?: SubtleCrypto;
+  subtle?: SubtleCryptoLike;
 }
 
 // RFC 8032 §7.1 test 1 public key: importing it tells whether subtle has Ed25519.

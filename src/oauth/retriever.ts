@@ -5,7 +5,7 @@
  * @module
  */
 import { OAuthBearerError } from '../errors.js';
-import type { Clock, CryptoPort, HttpPort, Jwk, KeyHandle, Random } from '../ports.js';
+import type { Clock, CryptoPort, HttpPort, Jwk, KeyHandle, Random, AbortSignalLike } from '../ports.js';
 import { createAssertion, layerAssertion, randomJti, type AssertionLayers, type AssertionTemplate } from './assertion.js';
 import { resolveClientAuth, type ClientAuth, type ClientAuthMethod } from './client-auth.js';
 import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, tokenRequest, toFetchRequest, type GrantType } from './request.js';
@@ -61,7 +61,7 @@ export interface TokenRetrieverPorts {
   readonly sleep: (ms: number) => Promise<void>;
   readonly crypto: CryptoPort;
   /** A signal that aborts after `ms`; default `AbortSignal.timeout`. */
-  readonly timeout?: (ms: number) => AbortSignal;
+  readonly timeout?: (ms: number) => AbortSignalLike;
 }
 
 /** A source of one fixed assertion. */
