@@ -44,7 +44,8 @@ afterEach(() => {
 });
 
 describe('runVectorsIn', () => {
-  it.each(RUNTIMES)('runs spec-vectors/gs2.json in %s and ends "RUNTIME: N passed, 0 failed"', async (runtime) => {
+  // Chromium runs the same host code in the matrix (test/runtimes/); here the runtimes that start fast.
+  it.each(RUNTIMES.filter((r) => r !== 'chromium'))('runs spec-vectors/gs2.json in %s and ends "RUNTIME: N passed, 0 failed"', async (runtime) => {
     const { out, err, io } = lines();
     const code = await runVectorsIn(runtime, [join(root, 'spec-vectors/gs2.json')], io);
     expect(err).toEqual([]);
