@@ -12,6 +12,7 @@
  * @module
  */
 import { OAuthBearerError } from './errors.js';
+import type { AbortSignalLike } from './ports.js';
 
 /** Default connect limit, ms: jose4j `Get.connectTimeout` (Kafka's JWKS client); used when a setting is unset. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
@@ -19,7 +20,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 export const DEFAULT_READ_TIMEOUT_MS = 20_000;
 
 /** A signal that aborts after `ms` milliseconds; default `AbortSignal.timeout`. A port, so tests can drive time. */
-export type TimeoutPort = (ms: number) => AbortSignal;
+export type TimeoutPort = (ms: number) => AbortSignalLike;
 
 /** The two limits of an attempt. `null` or absent: the default. */
 export interface HttpTimeouts {
@@ -30,7 +31,7 @@ export interface HttpTimeouts {
 /** One attempt's deadline. */
 export interface HttpDeadline {
   /** Aborts when a limit passes; give it to the request (`new Request(url, { signal })`). */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
   /** Which limit passed, or null. */
   readonly timedOut: string | null;
   /** The headers arrived: from now on the body has `readTimeoutMs`. */

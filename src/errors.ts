@@ -72,8 +72,9 @@ export type ErrorCode =
   | 'ERR_PRIVATE_KEY'
   | 'ERR_ASSERTION'
   | 'ERR_FILE'
-  // Conformance vectors (src/vectors).
-  | 'ERR_VECTOR_FORMAT';
+  // Conformance vectors (src/vectors) and the runtimes that run them (src/node/runtimes.ts).
+  | 'ERR_VECTOR_FORMAT'
+  | 'ERR_RUNTIME_UNAVAILABLE';
 
 /**
  * A protocol status, sent verbatim: RFC 6750 §3.1 (`invalid_token`, `insufficient_scope`, `invalid_request`),

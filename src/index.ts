@@ -8,7 +8,9 @@
 export { OAuthBearerError, isOAuthBearerError } from './errors.js';
 export type { ErrorCode, ProtocolStatus, OAuthBearerErrorOptions } from './errors.js';
 export { systemClock, webRandom, uniformDraw } from './ports.js';
-export type { HttpPort, Clock, Random, CryptoPort, KeyHandle, Jwk, JwsAlgorithm } from './ports.js';
+export type {
+  HttpPort, Clock, Random, CryptoPort, KeyHandle, Jwk, JwsAlgorithm, RequestLike, ResponseLike, HeadersLike, AbortSignalLike, SubtleCryptoLike,
+} from './ports.js';
 export { acceptAllExtensions } from './token.js';
 export type { BearerToken, ValidationContext, TokenValidator, ExtensionsValidator, ExtensionsVerdict } from './token.js';
 export { encodeBase64url, decodeBase64url } from './encoding/base64.js';
@@ -92,8 +94,3 @@ export { parseAllowedUrls, checkUrlAllowed, checkFileAllowed, allowListedHttp } 
 export { privateKeyFromFile, decryptPkcs8 } from './oauth/pem.js';
 export type { AllowedUrls } from './oauth/urls.js';
 
-// Conformance vectors
-export { runVectorFile, runVector, readVectorFile, VECTOR_FORMAT } from './vectors/runner.js';
-export type { VectorResult, VectorFileResult } from './vectors/runner.js';
-export { allOps } from './vectors/ops/index.js';
-export type { VectorOp, VectorOps, VectorInput } from './vectors/types.js';

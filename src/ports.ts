@@ -4,8 +4,59 @@
  * @module
  */
 
+/*
+ * The web types the ports name, resolved to the platform's own where its type declarations have them (lib DOM,
+ * @types/node, workers' types), else to the few members the core uses: the declarations then type-check under
+ * `lib: ["es2022"]` alone, with no DOM or Node types.
+ */
+
+/** The platform's `Headers`, or the members the core reads. */
+export type HeadersLike = typeof globalThis extends { Headers: { prototype: infer H } } ? H : {
+  get(name: string): string | null;
+  has(name: string): boolean;
+  forEach(callback: (value: string, name: string) => void): void;
+};
+
+/** The platform's `AbortSignal`, or the members the core uses. */
+export type AbortSignalLike = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+  throwIfAborted(): void;
+};
+
+/** The platform's fetch `Request`, or the members the core uses. */
+export type RequestLike = typeof globalThis extends { Request: { prototype: infer R } } ? R : {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: HeadersLike;
+  readonly signal: AbortSignalLike;
+  text(): Promise<string>;
+};
+
+/** The platform's fetch `Response`, or the members the core uses. */
+export type ResponseLike = typeof globalThis extends { Response: { prototype: infer R } } ? R : {
+  readonly status: number;
+  readonly headers: HeadersLike;
+  readonly body: {
+    getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(reason?: unknown): Promise<void>; releaseLock(): void };
+    cancel(reason?: unknown): Promise<void>;
+  } | null;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+};
+
+/** The platform's WebCrypto `SubtleCrypto`, or the members the WebCrypto port calls. */
+export type SubtleCryptoLike = typeof globalThis extends { SubtleCrypto: { prototype: infer C } } ? C : {
+  importKey(format: string, keyData: object, algorithm: object, extractable: boolean, keyUsages: string[]): Promise<unknown>;
+  sign(algorithm: object, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
+  verify(algorithm: object, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
+  digest(algorithm: string, data: Uint8Array): Promise<ArrayBuffer>;
+};
+
 /** A `fetch`-shaped HTTP function. Cancellation comes through the request's `signal`. */
-export type HttpPort = (request: Request) => Promise<Response>;
+export type HttpPort = (request: RequestLike) => Promise<ResponseLike>;
 
 /** Wall-clock time in milliseconds since the Unix epoch. */
 export interface Clock {

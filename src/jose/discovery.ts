@@ -6,7 +6,7 @@
  */
 import { describeIoError, OAuthBearerError, safeCause } from '../errors.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, httpDeadline, timeoutSetting, type TimeoutPort } from '../deadline.js';
-import type { HttpPort } from '../ports.js';
+import type { AbortSignalLike, HttpPort, RequestLike, ResponseLike } from '../ports.js';
 import { isJsonObject, parseJson } from '../encoding/json.js';
 import { readBoundedText } from './jwks.js';
 
@@ -88,7 +88,7 @@ export function metadataUrl(issuer: string, options: DiscoveryOptions = {}): str
  * The discovery request for an issuer: a GET of its metadata URL (see {@link metadataUrl}).
  * @throws OAuthBearerError `ERR_DISCOVERY` for a bad issuer
  */
-export function discoveryRequest(issuer: string, options: DiscoveryOptions = {}): Request {
+export function discoveryRequest(issuer: string, options: DiscoveryOptions = {}): RequestLike {
   return new Request(metadataUrl(issuer, options), { headers: { accept: 'application/json' } });
 }
 
@@ -102,7 +102,7 @@ export function discoveryRequest(issuer: string, options: DiscoveryOptions = {})
  * const { jwksUri } = await processDiscoveryResponse(await http(discoveryRequest(issuer)), issuer);
  * ```
  */
-export async function processDiscoveryResponse(response: Response, expectedIssuer: string, options: DiscoveryOptions = {}, signal?: AbortSignal): Promise<ServerMetadata> {
+export async function processDiscoveryResponse(response: ResponseLike, expectedIssuer: string, options: DiscoveryOptions = {}, signal?: AbortSignalLike): Promise<ServerMetadata> {
   if (response.status !== 200) {
     response.body?.cancel().catch(() => undefined);
     fail(`The metadata endpoint answered HTTP ${response.status}; expected 200 (RFC 8414 §3.2)`);
@@ -145,7 +145,7 @@ export async function discover(issuer: string, http: HttpPort, options: Discover
   };
   const deadline = httpDeadline(limits, options.timeout, 'The metadata request', 'connectTimeoutMs / readTimeoutMs');
   try {
-    let response: Response;
+    let response: ResponseLike;
     try {
       response = await deadline.guard(http(new Request(discoveryRequest(issuer, options), { signal: deadline.signal })));
     } catch (cause) {

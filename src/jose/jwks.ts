@@ -22,7 +22,7 @@
  * @module
  */
 import { describeIoError, OAuthBearerError, safeCause } from '../errors.js';
-import type { Clock, HttpPort, Jwk, JwsAlgorithm } from '../ports.js';
+import type { AbortSignalLike, Clock, HttpPort, Jwk, JwsAlgorithm, ResponseLike } from '../ports.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, httpDeadline, timeoutSetting, type TimeoutPort } from '../deadline.js';
 import { decodeUtf8 } from '../encoding/utf8.js';
 import { MAX_JWKS_LENGTH, parseJwks, selectKeys, type Jwks } from './jwk.js';
@@ -246,7 +246,7 @@ export class JwksCache {
  * once and the stream is cancelled.
  * @throws OAuthBearerError `ERR_INPUT_TOO_LARGE`, `ERR_UTF8`, `ERR_HTTP` when `signal` aborts
  */
-export async function readBoundedText(response: Response, limit: number, what: string, signal?: AbortSignal): Promise<string> {
+export async function readBoundedText(response: ResponseLike, limit: number, what: string, signal?: AbortSignalLike): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > limit) {
     response.body?.cancel().catch(() => undefined);
@@ -344,7 +344,7 @@ export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
   async function attempt(nowMs: () => number): Promise<void> {
     const deadline = httpDeadline(limits, options.timeout, 'Fetching the JWKS', 'the JWKS connectTimeoutMs / readTimeoutMs');
     try {
-      let response: Response;
+      let response: ResponseLike;
       try {
         response = await deadline.guard(http(new Request(url, { headers: { accept: 'application/json' }, signal: deadline.signal })));
       } catch (cause) {

@@ -4,37 +4,50 @@
  * Ed25519 where the runtime has it, else `@noble/ed25519` (RFC 8032) with `@noble/hashes` SHA-512.
  * @module
  */
-import * as ed from '@noble/ed25519';
-import { sha512 } from '@noble/hashes/sha2.js';
 import { OAuthBearerError } from '../errors.js';
-import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle } from '../ports.js';
+import type { CryptoPort, Jwk, JwsAlgorithm, KeyHandle, SubtleCryptoLike } from '../ports.js';
 import { decodeBase64url } from '../encoding/base64.js';
 import { ALGORITHMS, MIN_RSA_MODULUS_BITS, type AlgorithmSpec, signatureLength } from './algorithms.js';
 import { checkJwkForAlgorithm, privateMembers, publicMembers } from './jwk.js';
 
-// Synchronous noble calls need a synchronous SHA-512 (noble-ed25519 README, "Enabling synchronous methods").
-ed.hashes.sha512 = sha512;
-
 /** Ed25519 through `@noble/ed25519`, strict RFC 8032 §5.1.7 verification (no ZIP-215 leniency). */
-export const nobleEd25519 = Object.freeze({
+interface NobleEd25519 {
   /** True when `signature` (64 bytes) is valid for `message` under the 32-byte `publicKey`; never throws. */
-  verify(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean {
-    if (signature.length !== 64 || publicKey.length !== 32) return false;
-    try {
-      return ed.verify(signature, message, publicKey, { zip215: false });
-    } catch {
-      return false;
-    }
-  },
+  verify(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean;
   /** The 64-byte deterministic signature of `message` under the 32-byte `seed` (RFC 8032 §5.1.6). */
-  sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
-    return ed.sign(message, seed);
-  },
+  sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
   /** The 32-byte public key of a seed (RFC 8032 §5.1.5). */
-  publicKey(seed: Uint8Array): Uint8Array {
-    return ed.getPublicKey(seed);
-  },
-});
+  publicKey(seed: Uint8Array): Uint8Array;
+}
+
+let noble: Promise<NobleEd25519> | undefined;
+
+/**
+ * Loads and wires `@noble/ed25519` on first use only (a key import on a runtime without subtle Ed25519), so that a
+ * bundle on a runtime that has it never loads it and no module sets noble's hash at load time.
+ */
+function loadNobleEd25519(): Promise<NobleEd25519> {
+  noble ??= Promise.all([import('@noble/ed25519'), import('@noble/hashes/sha2.js')]).then(([ed, { sha512 }]) => {
+    // Synchronous noble calls need a synchronous SHA-512 (noble-ed25519 README, "Enabling synchronous methods").
+    ed.hashes.sha512 = sha512;
+    return Object.freeze({
+      verify(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean {
+        if (signature.length !== 64 || publicKey.length !== 32) return false;
+        try {
+          return ed.verify(signature, message, publicKey, { zip215: false });
+        } catch {
+          return false;
+        }
+      },
+      sign: (seed: Uint8Array, message: Uint8Array): Uint8Array => ed.sign(message, seed),
+      publicKey: (seed: Uint8Array): Uint8Array => ed.getPublicKey(seed),
+    });
+  }, (cause: unknown) => {
+    noble = undefined;
+    throw new OAuthBearerError('ERR_CRYPTO', 'This runtime has no WebCrypto Ed25519 and @noble/ed25519 could not be loaded (is it installed?)', { cause });
+  });
+  return noble;
+}
 
 // PKCS#8 v1 of an Ed25519 key (RFC 8410 §7): SEQUENCE { 0, { id-Ed25519 }, OCTET STRING { OCTET STRING seed } }.
 const ED25519_PKCS8_PREFIX = Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20);
@@ -55,6 +68,8 @@ class WebKey implements KeyHandle {
     readonly cryptoKey: CryptoKey | null,
     /** Raw Ed25519 public key or seed for the noble path. */
     readonly raw: Uint8Array | null,
+    /** The loaded noble Ed25519, for a key on the noble path. */
+    readonly noble: NobleEd25519 | null,
     readonly params: AlgorithmIdentifier | RsaPssParams | EcdsaParams,
     /** The only signature length that can verify ({@link signatureLength}), or null when unknown. */
     readonly signatureBytes: number | null = null,
@@ -87,7 +102,7 @@ export interface WebCryptoPortOptions {
   /** `auto` (default): subtle's Ed25519 when the runtime has it, else noble. `subtle` or `noble` force one. */
   ed25519?: 'auto' | 'subtle' | 'noble';
   /** The SubtleCrypto to use; defaults to the global `crypto.subtle`. */
-  subtle?: SubtleCrypto;
+  subtle?: SubtleCryptoLike;
 }
 
 // RFC 8032 §7.1 test 1 public key: importing it tells whether subtle has Ed25519.
@@ -121,11 +136,11 @@ export function createWebCryptoPort(options: WebCryptoPortOptions = {}): CryptoP
     checkJwkForAlgorithm(jwk, alg, 'verify');
     const s = ALGORITHMS[alg];
     if (s.family === 'Ed25519' && !(await hasSubtleEd25519())) {
-      return new WebKey(alg, 'public', null, decodeBase64url(jwk.x!), useParams(s), signatureLength(s, undefined));
+      return new WebKey(alg, 'public', null, decodeBase64url(jwk.x!), await loadNobleEd25519(), useParams(s), signatureLength(s, undefined));
     }
     try {
       const key = await subtle.importKey('jwk', publicMembers(jwk) as JsonWebKey, importParams(s), false, ['verify']);
-      return new WebKey(alg, 'public', key, null, useParams(s), signatureLength(s, (key.algorithm as Partial<RsaHashedKeyAlgorithm>).modulusLength));
+      return new WebKey(alg, 'public', key, null, null, useParams(s), signatureLength(s, (key.algorithm as Partial<RsaHashedKeyAlgorithm>).modulusLength));
     } catch (cause) {
       throw new OAuthBearerError('ERR_JWK', `The ${jwk.kty} JWK could not be imported for ${alg}: ${(cause as Error).message}`, { cause });
     }
@@ -139,10 +154,11 @@ export function createWebCryptoPort(options: WebCryptoPortOptions = {}): CryptoP
     if (s.family === 'Ed25519' && !(await hasSubtleEd25519())) {
       const seed = isDer ? ed25519SeedFromPkcs8(key) : decodeBase64url(key.d!);
       if (seed === null) throw new OAuthBearerError('ERR_PRIVATE_KEY', 'The PKCS#8 key is not an Ed25519 key (RFC 8410 §7)');
-      if (!isDer && encodeHex(nobleEd25519.publicKey(seed)) !== encodeHex(decodeBase64url(key.x!))) {
+      const ed = await loadNobleEd25519();
+      if (!isDer && encodeHex(ed.publicKey(seed)) !== encodeHex(decodeBase64url(key.x!))) {
         throw new OAuthBearerError('ERR_PRIVATE_KEY', 'The Ed25519 JWK "x" is not the public key of its "d" (RFC 8037 §2)');
       }
-      return new WebKey(alg, 'private', null, seed, useParams(s));
+      return new WebKey(alg, 'private', null, seed, ed, useParams(s));
     }
     let cryptoKey: CryptoKey;
     try {
@@ -156,7 +172,7 @@ export function createWebCryptoPort(options: WebCryptoPortOptions = {}): CryptoP
     if (s.kty === 'RSA' && bits < MIN_RSA_MODULUS_BITS) {
       throw new OAuthBearerError('ERR_PRIVATE_KEY', `The RSA key has a ${bits}-bit modulus; ${alg} needs at least ${MIN_RSA_MODULUS_BITS} bits (RFC 7518 §3.3)`);
     }
-    return new WebKey(alg, 'private', cryptoKey, null, useParams(s));
+    return new WebKey(alg, 'private', cryptoKey, null, null, useParams(s));
   }
 
   const own = (key: KeyHandle, type: 'public' | 'private'): WebKey => {
@@ -182,12 +198,12 @@ export function createWebCryptoPort(options: WebCryptoPortOptions = {}): CryptoP
     verify(key: KeyHandle, signature: Uint8Array, data: Uint8Array): boolean | Promise<boolean> {
       const k = own(key, 'public');
       if (k.signatureBytes !== null && signature.length !== k.signatureBytes) return false;
-      if (k.cryptoKey === null) return nobleEd25519.verify(k.raw!, signature, data);
+      if (k.cryptoKey === null) return k.noble!.verify(k.raw!, signature, data);
       return subtle.verify(k.params, k.cryptoKey, bufferSource(signature), bufferSource(data)).catch(() => false);
     },
     async sign(key: KeyHandle, data: Uint8Array): Promise<Uint8Array> {
       const k = own(key, 'private');
-      if (k.cryptoKey === null) return nobleEd25519.sign(k.raw!, data);
+      if (k.cryptoKey === null) return k.noble!.sign(k.raw!, data);
       return new Uint8Array(await subtle.sign(k.params, k.cryptoKey, bufferSource(data)));
     },
     async sha256(data: Uint8Array): Promise<Uint8Array> {
@@ -203,4 +219,4 @@ function encodeHex(bytes: Uint8Array): string {
 }
 
 /** The default WebCrypto port (Ed25519 chosen by feature detection). */
-export const webCryptoPort: CryptoPort = createWebCryptoPort();
+export const webCryptoPort: CryptoPort = /* @__PURE__ */ createWebCryptoPort();

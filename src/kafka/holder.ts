@@ -6,7 +6,7 @@
  * @module
  */
 import { OAuthBearerError } from '../errors.js';
-import type { Clock } from '../ports.js';
+import type { Clock, AbortSignalLike } from '../ports.js';
 import type { BearerToken } from '../token.js';
 import { DEFAULT_REFRESH_CONFIG, RELOGIN_RETRY_DELAY_MS, refreshAtMs, type RefreshConfig } from './refresh.js';
 
@@ -181,7 +181,7 @@ export interface HolderPorts {
   /** A uniform draw in [0, 1), as `java.util.Random.nextDouble()`. */
   readonly random: () => number;
   /** Resolves after `ms` milliseconds, or early when `signal` aborts. */
-  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly sleep: (ms: number, signal?: AbortSignalLike) => Promise<void>;
   /** Told after each fetch outcome (token received or fetch failed), for logs and metrics. */
   readonly onFetched?: (snapshot: HolderSnapshot) => void;
 }
@@ -195,7 +195,7 @@ export interface HolderPorts {
  * void driveTokenHolder(holder, { provider, clock: systemClock, random: Math.random, sleep }, controller.signal);
  * ```
  */
-export async function driveTokenHolder(holder: TokenHolder, ports: HolderPorts, signal?: AbortSignal): Promise<void> {
+export async function driveTokenHolder(holder: TokenHolder, ports: HolderPorts, signal?: AbortSignalLike): Promise<void> {
   const aborted = (): boolean => signal?.aborted === true;
   let step = holder.start();
   while (!aborted()) {

@@ -11,6 +11,7 @@ import { encodeUtf8 } from '../encoding/utf8.js';
 import { CLIENT_ASSERTION_TYPE_JWT_BEARER, type ClientAuth } from './client-auth.js';
 import { describeUrl } from './urls.js';
 import { javaTrim, javaUtf8Safe } from '../kafka/java.js';
+import type { AbortSignalLike, RequestLike } from '../ports.js';
 
 /** RFC 6749 §4.4.2. */
 export const GRANT_TYPE_CLIENT_CREDENTIALS = 'client_credentials';
@@ -151,7 +152,7 @@ export function tokenRequest(input: TokenRequestInput): TokenRequest {
  * (and browsers forbid setting it). Redirects are not followed: a redirect would send the credentials to a URL the
  * allow-list never saw (CVE-2025-27817); a 3xx answer is retried and then fails, as Kafka's other statuses are.
  */
-export function toFetchRequest(request: TokenRequest, signal?: AbortSignal): Request {
+export function toFetchRequest(request: TokenRequest, signal?: AbortSignalLike): RequestLike {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) if (name !== 'content-length') headers.set(name, value);
   return new Request(request.url, { method: request.method, headers, body: request.body, redirect: 'manual', ...(signal === undefined ? {} : { signal }) });

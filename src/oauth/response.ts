@@ -10,6 +10,7 @@ import { isJsonObject, parseJson } from '../encoding/json.js';
 import { javaTrim } from '../kafka/java.js';
 import { redactSecrets } from './redact.js';
 import { jacksonLimitExceeded, JACKSON_MAX_NESTING_DEPTH, JACKSON_MAX_NUMBER_LENGTH } from '../kafka/jackson.js';
+import type { AbortSignalLike, ResponseLike } from '../ports.js';
 
 /**
  * Largest token endpoint response read: 1 MiB. Access tokens are kilobytes; anything near this is a misbehaving
@@ -191,7 +192,7 @@ export function processTokenResponse(response: TokenResponseInput, options: Proc
  * @throws OAuthBearerError `ERR_TOKEN_RESPONSE` (status `invalid_response`) past the limit; `ERR_HTTP` when the
  * signal aborts or the stream fails
  */
-export async function readBoundedBody(response: Response, limit = MAX_TOKEN_RESPONSE_BYTES, signal?: AbortSignal): Promise<Uint8Array> {
+export async function readBoundedBody(response: ResponseLike, limit = MAX_TOKEN_RESPONSE_BYTES, signal?: AbortSignalLike): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   // Cancelling is not awaited: a tee'd stream's cancel settles only when every branch is cancelled.
   if (Number.isFinite(declared) && declared > limit) {

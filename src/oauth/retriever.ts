@@ -5,7 +5,7 @@
  * @module
  */
 import { describeIoError, OAuthBearerError, safeCause } from '../errors.js';
-import type { Clock, CryptoPort, HttpPort, Jwk, KeyHandle, Random } from '../ports.js';
+import type { Clock, CryptoPort, HttpPort, Jwk, KeyHandle, Random, ResponseLike } from '../ports.js';
 import { createAssertion, layerAssertion, randomJti, type AssertionLayers, type AssertionTemplate } from './assertion.js';
 import { resolveClientAuth, type ClientAuth, type ClientAuthMethod } from './client-auth.js';
 import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, tokenRequest, toFetchRequest, type GrantType, type TokenRequest } from './request.js';
@@ -149,7 +149,7 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
       : cause instanceof OAuthBearerError ? cause
       : new OAuthBearerError('ERR_HTTP', `The token endpoint request failed (${describeIoError(cause)}); check sasl.oauthbearer.token.endpoint.url, the TLS trust and the network`, { cause: safeCause(cause) });
 
-    let response: Response;
+    let response: ResponseLike;
     let body: Uint8Array;
     try {
       try {

@@ -1,5 +1,5 @@
 /**
- * The conformance runner for `oauthbearer-vectors/1` files (../shared/conformance/FORMAT.md). Pure: parsed JSON in,
+ * The conformance runner for `oauthbearer-vectors/1` files (spec-vectors/FORMAT.md). Pure: parsed JSON in,
  * results out, so any runtime can run it; the CLI in src/node/ is a thin shell over it.
  *
  * Every vector is reported as passed or failed, never skipped: an unknown `op` is a failure.

@@ -1,6 +1,6 @@
 /**
  * The contract between the conformance runner and the operations it runs (format `oauthbearer-vectors/1`,
- * ../shared/conformance/FORMAT.md).
+ * spec-vectors/FORMAT.md).
  * @module
  */
 

@@ -1,22 +1,19 @@
-// Project Wycheproof signature vectors (../shared/wycheproof/, read at test time, not copied) through the JWS
+// Project Wycheproof signature vectors (../shared/wycheproof/ or WYCHEPROOF_DIR, read at test time, not copied;
+// skipped with the reason when absent, see test/external-files.ts) through the JWS
 // verification path (verifySignature: JWK fit check, import, verify) on every crypto port: each `valid` test
 // verifies, each `invalid` test fails; `acceptable` tests may do either and their outcome is recorded.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OAuthBearerError } from '../../src/errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm } from '../../src/ports.js';
 import { verifySignature } from '../../src/jose/jws.js';
 import { createWebCryptoPort } from '../../src/jose/webcrypto.js';
 import { createNodeCryptoPort } from '../../src/node/crypto.js';
+import { wycheproof } from '../external-files.js';
 
-// The project workspace's shared/ sits beside the checkout (/work/main) or one level further up (a worktree in /work/wt/<name>).
-const dir = ((): string => {
-  for (let at = join(import.meta.dirname, '../../..'); ; at = dirname(at)) {
-    const candidate = join(at, 'shared/wycheproof');
-    if (existsSync(candidate) || dirname(at) === at) return candidate;
-  }
-})();
+const { dir, skip } = wycheproof();
+if (skip !== null) console.warn(`Wycheproof tests skipped: ${skip}`);
 const FILES: Array<[string, JwsAlgorithm, number]> = [
   ['rsa_signature_2048_sha256_test.json', 'RS256', 0],
   ['rsa_pss_2048_sha256_mgf1_32_test.json', 'PS256', 0],
@@ -45,8 +42,8 @@ function groupJwk(group: Group, alg: JwsAlgorithm, size: number): Jwk {
 }
 
 describe.each(Object.entries(PORTS))('Wycheproof on the %s port', (_portName, port) => {
-  it.each(FILES)('%s (%s)', async (file, alg, size) => {
-    const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { testGroups: Group[] };
+  it.skipIf(skip !== null).each(FILES)(`%s (%s)${skip === null ? '' : ` (skipped: ${skip})`}`, async (file, alg, size) => {
+    const data = JSON.parse(readFileSync(join(dir!, file), 'utf8')) as { testGroups: Group[] };
     const counts = { valid: 0, invalid: 0, acceptable: 0 };
     const wrong: string[] = [];
     const acceptable: string[] = [];
