@@ -99,7 +99,7 @@ function requestBody(apiKey: number, version: number): fc.Arbitrary<object> {
     case 17: return fc.record({ mechanism: str });
     case 36: return fc.record({ authBytes: bytes });
     default: {
-      const topic = version >= 10 ? fc.record({ topicId: uuid, name: fc.option(str, { nil: null }) }) : fc.record({ name: str });
+      const topic: fc.Arbitrary<object> = version >= 10 ? fc.record({ topicId: uuid, name: fc.option(str, { nil: null }) }) : fc.record({ name: str });
       return fc.record({
         topics: version >= 1 ? fc.option(fc.array(topic, { maxLength: 3 }), { nil: null }) : fc.array(topic, { maxLength: 3 }),
         allowAutoTopicCreation: fc.boolean(), includeClusterAuthorizedOperations: fc.boolean(), includeTopicAuthorizedOperations: fc.boolean(),
