@@ -27,13 +27,17 @@ export function frameError(message: string): never {
   throw new OAuthBearerError('ERR_KAFKA_FRAME', message);
 }
 
-/** Reads one frame. `what` names the message in errors (`SaslAuthenticateRequest v2`). */
+/**
+ * Reads one frame. `what` and `version` name the message in errors (`SaslAuthenticateRequest v2`); the text is
+ * built only when an error is raised, so a decode allocates no strings for it.
+ */
 export class Reader {
   readonly bytes: Uint8Array;
   readonly view: DataView;
   pos: number;
   readonly end: number;
   what: string;
+  version = -1;
 
   constructor(bytes: Uint8Array, what: string, pos = 0) {
     this.bytes = bytes;
@@ -43,13 +47,18 @@ export class Reader {
     this.what = what;
   }
 
+  /** The message's name for an error text. */
+  get name(): string {
+    return this.version < 0 ? this.what : `${this.what} v${this.version}`;
+  }
+
   get remaining(): number {
     return this.end - this.pos;
   }
 
   need(n: number, field: string): void {
     if (n > this.end - this.pos) {
-      frameError(`${this.what}: ${field} needs ${n} bytes but the frame has ${this.end - this.pos} left (truncated frame or field)`);
+      frameError(`${this.name}: ${field} needs ${n} bytes but the frame has ${this.end - this.pos} left (truncated frame or field)`);
     }
   }
 
@@ -92,13 +101,13 @@ export class Reader {
     let value = 0;
     let shift = 0;
     for (let i = 0; i < MAX_VARINT_BYTES; i++) {
-      if (this.pos >= this.end) frameError(`${this.what}: ${field} (an unsigned varint) runs past the end of the frame`);
+      if (this.pos >= this.end) frameError(`${this.name}: ${field} (an unsigned varint) runs past the end of the frame`);
       const b = this.bytes[this.pos++]!;
       value |= (b & 0x7f) << shift;
       if ((b & 0x80) === 0) return value | 0;
       shift += 7;
     }
-    return frameError(`${this.what}: ${field} is a varint longer than ${MAX_VARINT_BYTES} bytes`);
+    return frameError(`${this.name}: ${field} is a varint longer than ${MAX_VARINT_BYTES} bytes`);
   }
 
   uuid(field: string): string {
@@ -112,7 +121,7 @@ export class Reader {
   stringLength(flexible: boolean, field: string): number {
     if (!flexible) return this.int16(field);
     const length = this.uvarint(field) - 1;
-    if (length > MAX_STRING_BYTES) frameError(`${this.what}: ${field} has length ${length}, above Kafka's limit of ${MAX_STRING_BYTES}`);
+    if (length > MAX_STRING_BYTES) frameError(`${this.name}: ${field} has length ${length}, above Kafka's limit of ${MAX_STRING_BYTES}`);
     return length;
   }
 
@@ -125,7 +134,7 @@ export class Reader {
   /** A string Kafka declares non-nullable: a negative length is an error ("was serialized as null"). */
   string(flexible: boolean, field: string): string {
     const length = this.stringLength(flexible, field);
-    if (length < 0) frameError(`${this.what}: non-nullable field ${field} was serialized as null`);
+    if (length < 0) frameError(`${this.name}: non-nullable field ${field} was serialized as null`);
     return this.utf8(length, field);
   }
 
@@ -151,7 +160,7 @@ export class Reader {
   /** A non-nullable bytes field (a copy: the frame buffer may be reused). */
   byteArray(flexible: boolean, field: string): Uint8Array {
     const length = this.bytesLength(flexible, field);
-    if (length < 0) frameError(`${this.what}: non-nullable field ${field} was serialized as null`);
+    if (length < 0) frameError(`${this.name}: non-nullable field ${field} was serialized as null`);
     this.need(length, field);
     const out = this.bytes.slice(this.pos, this.pos + length);
     this.pos += length;
@@ -166,18 +175,18 @@ export class Reader {
   arrayLength(flexible: boolean, field: string, nullable: boolean): number {
     const length = flexible ? this.uvarint(field) - 1 : this.int32(field);
     if (length < 0) {
-      if (!nullable) frameError(`${this.what}: non-nullable field ${field} was serialized as null`);
+      if (!nullable) frameError(`${this.name}: non-nullable field ${field} was serialized as null`);
       return -1;
     }
     if (length > this.end - this.pos) {
-      frameError(`${this.what}: ${field} announces ${length} elements, but there are only ${this.end - this.pos} bytes remaining`);
+      frameError(`${this.name}: ${field} announces ${length} elements, but there are only ${this.end - this.pos} bytes remaining`);
     }
     return length;
   }
 
   /** One unknown tagged field's bytes, kept as read (Kafka's readUnknownTaggedField). */
   unknownTag(list: TaggedField[] | undefined, tag: number, size: number): TaggedField[] {
-    if (size < 0) frameError(`${this.what}: tagged field ${tag} has a negative size`);
+    if (size < 0) frameError(`${this.name}: tagged field ${tag} has a negative size`);
     this.need(size, `tagged field ${tag}`);
     const out = list ?? [];
     out.push({ tag, data: this.bytes.slice(this.pos, this.pos + size) });
