@@ -14,6 +14,8 @@ const MAX_VARINT_BYTES = 5;
 const MAX_STRING_BYTES = 0x7fff;
 /** A uuid is 16 bytes on the wire (Uuid.java); its text is 22 base64url characters. */
 const UUID_BYTES = 16;
+/** Strings up to this many bytes are decoded by a plain ASCII loop when they are ASCII (cheaper than TextDecoder). */
+const SHORT_STRING_BYTES = 32;
 /** Start size of the shared writer; it grows by doubling and is reused, so steady-state encoding allocates once. */
 const WRITER_START_BYTES = 4096;
 /** The writer keeps at most this much between uses, so one huge message does not pin memory for good. */
@@ -33,15 +35,14 @@ export function frameError(message: string): never {
  */
 export class Reader {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
   pos: number;
   readonly end: number;
   what: string;
   version = -1;
 
   constructor(bytes: Uint8Array, what: string, pos = 0) {
+    // No DataView: integers are read from the bytes directly, so a Reader costs one small object.
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = pos;
     this.end = bytes.length;
     this.what = what;
@@ -64,7 +65,7 @@ export class Reader {
 
   int8(field: string): number {
     this.need(1, field);
-    return this.view.getInt8(this.pos++);
+    return (this.bytes[this.pos++]! << 24) >> 24;
   }
 
   /** Kafka's readByte() != 0: any non-zero byte is true. */
@@ -75,23 +76,29 @@ export class Reader {
 
   int16(field: string): number {
     this.need(2, field);
-    const v = this.view.getInt16(this.pos);
+    const b = this.bytes;
+    const v = ((b[this.pos]! << 24) >> 16) | b[this.pos + 1]!;
     this.pos += 2;
     return v;
   }
 
   int32(field: string): number {
     this.need(4, field);
-    const v = this.view.getInt32(this.pos);
+    const v = this.int32At(this.pos);
     this.pos += 4;
     return v;
+  }
+
+  private int32At(at: number): number {
+    const b = this.bytes;
+    return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
   }
 
   /** An int64 as a number (exact up to 2^53). */
   int64(field: string): number {
     this.need(8, field);
-    const hi = this.view.getInt32(this.pos);
-    const lo = this.view.getUint32(this.pos + 4);
+    const hi = this.int32At(this.pos);
+    const lo = this.int32At(this.pos + 4) >>> 0;
     this.pos += 8;
     return hi * 4294967296 + lo;
   }
@@ -143,11 +150,16 @@ export class Reader {
     this.need(length, field);
     const start = this.pos;
     this.pos += length;
-    // ASCII fast path: most names on this wire are ASCII.
-    if (length <= 64) {
-      let ascii = true;
-      for (let i = start; i < start + length; i++) if (this.bytes[i]! > 0x7f) { ascii = false; break; }
-      if (ascii) return String.fromCharCode.apply(null, this.bytes.subarray(start, start + length) as unknown as number[]);
+    // ASCII fast path for short names (client ids, mechanisms, topics): no decoder call, no subarray.
+    if (length <= SHORT_STRING_BYTES) {
+      let text = '';
+      let i = start;
+      for (; i < start + length; i++) {
+        const c = this.bytes[i]!;
+        if (c > 0x7f) break;
+        text += String.fromCharCode(c);
+      }
+      if (i === start + length) return text;
     }
     return utf8Decoder.decode(this.bytes.subarray(start, start + length));
   }
