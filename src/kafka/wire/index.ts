@@ -18,7 +18,7 @@ export {
 export type { DecodedRequest, DecodedRequestHeader, DecodedResponse, RequestToEncode, ResponseToEncode } from './codec.js';
 export { createFrameDecoder, encodeFrame } from './frame.js';
 export type { FrameDecoder, FrameDecoderOptions } from './frame.js';
-export { createBrokerSession } from './broker.js';
+export { createBrokerSession, SOCKET_REQUEST_MAX_BYTES, DEFAULT_FAILED_AUTHENTICATION_DELAY_MS } from './broker.js';
 export type { BrokerSession, BrokerSessionOptions, BrokerAction, BrokerSessionState } from './broker.js';
 export { createClientSession } from './client.js';
 export type { ClientSession, ClientSessionOptions, ClientAction, ClientSessionState, ProvidedToken } from './client.js';
