@@ -314,3 +314,25 @@ describe('SaslHandshake v0 raw tokens, both machines', () => {
     expect(broker.state).toBe('authenticated');
   });
 });
+
+describe('a corrupted byte on the wire', () => {
+  it('any one byte of any message changed, either way: the connection ends closed or authenticated on both ends, never a throw or a hang (numRuns 400)', async () => {
+    await fc.assert(fc.asyncProperty(fc.constantFrom('broker', 'client'), fc.integer({ min: 0, max: 6 }), fc.nat(), fc.integer({ min: 0, max: 255 }), async (side, n, at, value) => {
+      const pair = new Pair({
+        validator, token: tokenFor('alice'), startMs: T0, broker: { maxReauthMs: 2000 },
+        tamper: (from, k, bytes) => {
+          if (from !== side || k !== n) return bytes;
+          const copy = bytes.slice();
+          copy[at % copy.length] = value;
+          return copy;
+        },
+      });
+      await pair.start();
+      await pair.advance(T0 + 40_000); // past request.timeout.ms: a request left unanswered ends the client
+      for (const a of [...pair.brokerActions('close'), ...pair.clientActions('close')]) expect(a.reason).toBeInstanceOf(OAuthBearerError);
+      for (const a of pair.clientActions('failed')) expect(a.error).toBeInstanceOf(OAuthBearerError);
+      // Either someone ended the connection, or both ends agree it is authenticated: no end is left waiting.
+      if (pair.closed === null) expect([pair.client.state, pair.broker.state]).toEqual(['authenticated', 'authenticated']);
+    }), { numRuns: 400 });
+  });
+});
