@@ -387,7 +387,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs?: numbe
         }
         if (reauthentication && session !== null && session.principal !== outcome.principal) {
           const message = `Cannot change principals during re-authentication from ${USER_TYPE}.${session.principal}: ${USER_TYPE}.${outcome.principal}`;
-          const error = new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `The re-authentication presented a token for another principal (${outcome.principal.length} characters); Kafka refuses a change of principal: ${message}`);
+          const error = new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `The re-authentication presented a token for another principal; Kafka keeps a connection's principal for its life: ${message}`);
           const bytes = frameAnswer({ errorCode: ERROR_CODE.SASL_AUTHENTICATION_FAILED, errorMessage: message, authBytes: EMPTY, sessionLifetimeMs: 0 });
           reportFailure(error, bytes === null ? null : ERROR_CODE.SASL_AUTHENTICATION_FAILED, bytes === null ? null : message);
           failAuthentication(error, bytes, at);
