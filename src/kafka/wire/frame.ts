@@ -6,6 +6,12 @@
 import { OAuthBearerError } from '../../errors.js';
 import { SASL_SERVER_MAX_RECEIVE_SIZE } from './constants.js';
 
+/** First buffer size; it doubles as a frame needs. */
+const INITIAL_BUFFER_BYTES = 1024;
+/** A buffer grown past this is let go once empty, so one large frame does not pin memory. */
+const KEEP_BUFFER_BYTES = 64 * 1024;
+const INT32_MAX = 2147483647;
+
 /** Options of {@link createFrameDecoder}. */
 export interface FrameDecoderOptions {
   /** Largest frame accepted, in bytes (default {@link SASL_SERVER_MAX_RECEIVE_SIZE}). */
@@ -38,9 +44,84 @@ export interface FrameDecoder {
  * ```
  */
 export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDecoder {
-  void options;
-  void SASL_SERVER_MAX_RECEIVE_SIZE;
-  throw new OAuthBearerError('ERR_USAGE_STATE', 'createFrameDecoder: not implemented yet');
+  let maxFrameBytes = checkBound(options.maxFrameBytes ?? SASL_SERVER_MAX_RECEIVE_SIZE);
+  let buf = new Uint8Array(INITIAL_BUFFER_BYTES);
+  let view = new DataView(buf.buffer);
+  let start = 0;
+  let end = 0;
+  let failure: OAuthBearerError | null = null;
+
+  // The size of the frame at `start`, checked as Kafka's NetworkReceive does; sets `failure` when it is refused.
+  const checkHead = (): void => {
+    if (failure !== null || end - start < 4) return;
+    const size = view.getInt32(start);
+    if (size < 0) failure = new OAuthBearerError('ERR_KAFKA_FRAME', `Invalid receive (size = ${size}): a frame size must not be negative; the peer does not speak Kafka's framing`);
+    else if (size > maxFrameBytes) {
+      failure = new OAuthBearerError('ERR_KAFKA_FRAME', `Invalid receive (size = ${size} larger than ${maxFrameBytes}): the frame is above the bound of ${maxFrameBytes} bytes`);
+    }
+    if (failure !== null) {
+      // Nothing more is read from a refused stream; drop what was buffered.
+      start = end = 0;
+    }
+  };
+
+  return {
+    push(bytes) {
+      if (!(bytes instanceof Uint8Array)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'push: bytes must be a Uint8Array');
+      if (failure !== null || bytes.length === 0) return;
+      if (end + bytes.length > buf.length) {
+        const live = end - start;
+        if (live + bytes.length <= buf.length && start > 0) {
+          buf.copyWithin(0, start, end);
+        } else {
+          let size = buf.length;
+          while (size < live + bytes.length) size *= 2;
+          const next = new Uint8Array(size);
+          next.set(buf.subarray(start, end));
+          buf = next;
+          view = new DataView(buf.buffer);
+        }
+        start = 0;
+        end = live;
+      }
+      buf.set(bytes, end);
+      end += bytes.length;
+      checkHead();
+    },
+    next() {
+      if (failure !== null) throw failure;
+      if (end - start < 4) return null;
+      const size = view.getInt32(start);
+      if (end - start - 4 < size) return null;
+      const frame = buf.slice(start + 4, start + 4 + size);
+      start += 4 + size;
+      if (start === end) {
+        start = end = 0;
+        // Let a buffer grown for one large frame go.
+        if (buf.length > KEEP_BUFFER_BYTES) {
+          buf = new Uint8Array(INITIAL_BUFFER_BYTES);
+          view = new DataView(buf.buffer);
+        }
+      } else {
+        checkHead();
+      }
+      return frame;
+    },
+    setMaxFrameBytes(bytes) {
+      maxFrameBytes = checkBound(bytes);
+      checkHead();
+    },
+    get bufferedBytes() {
+      return end - start;
+    },
+  };
+}
+
+function checkBound(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes <= 0 || bytes > INT32_MAX) {
+    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `maxFrameBytes must be a positive int32, not ${String(bytes)}`);
+  }
+  return bytes;
 }
 
 /**
