@@ -236,6 +236,8 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       schedule();
     };
 
+    // The machine may already want to wake (connections.max.idle.ms from the connection's start).
+    step(() => {});
     socket.on('data', (chunk: Buffer) => {
       if (closing !== null) return;
       sniffer.push(chunk);
