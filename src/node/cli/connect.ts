@@ -12,7 +12,7 @@ import { parseHostPort } from '../broker-config.js';
 import { startTokenHolder } from '../holder.js';
 import { connectBroker, type BrokerConnection, type ClientEvent } from '../net/client.js';
 import { loadTlsMaterial, SSL_CONFIG } from '../net/tls.js';
-import { errorChain } from './serve.js';
+import { chainText } from './serve.js';
 import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, type CliIO, type Command } from './io.js';
 
 const USAGE = `Usage: oauthbearer connect --bootstrap HOST:PORT --config client.properties [--stay SECONDS]
@@ -71,10 +71,6 @@ function parseArgs(argv: readonly string[]): ConnectArgs {
   if (!args.help && args.bootstrap === undefined) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', '--bootstrap HOST:PORT is required');
   if (!args.help && args.config === undefined) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', '--config client.properties is required');
   return args;
-}
-
-function chainText(error: unknown): string {
-  return errorChain(error).map((e) => `${e.code}: ${e.message}`).join(' ← ');
 }
 
 function packageVersion(): Promise<string> {
