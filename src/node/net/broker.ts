@@ -74,6 +74,12 @@ export interface RunningBroker {
 /** Most bytes read to find the client software in ApiVersions v3 (the first frames only). */
 const SNIFF_LIMIT_BYTES = 65_536;
 
+/** OpenSSL's `…:error:0A0000C7:SSL routines:FUNCTION:REASON:file:line:` as `REASON (FUNCTION)`. */
+function opensslReason(message: string): string {
+  const m = /:SSL routines:([^:]*):([^:]+):/.exec(message);
+  return m === null ? message.trim() : `${m[2]} (${m[1]})`;
+}
+
 function peerOf(socket: Socket): string {
   const host = socket.remoteAddress ?? '?';
   return `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
@@ -282,7 +288,7 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       handle(socket, thumbprint);
     });
     server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
-      options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message: error.message });
+      options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message: opensslReason(error.message) });
     });
   }
   server.on('error', () => {});
