@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { OAuthBearerError, isOAuthBearerError } from '../../errors.js';
 import { configString, parseProperties } from '../../kafka/properties.js';
 import type { MetadataResponse } from '../../kafka/wire/messages.js';
-import { parseClientConfig } from '../client-config.js';
+import { loadClientConfig } from '../client-config.js';
 import { parseHostPort } from '../broker-config.js';
 import { startTokenHolder } from '../holder.js';
 import { connectBroker, type BrokerConnection, type ClientEvent } from '../net/client.js';
@@ -115,7 +115,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     } catch (cause) {
       throw new OAuthBearerError('ERR_FILE', `${args.config} could not be read: ${(cause as Error).message}`, { cause });
     }
-    config = parseClientConfig(parseProperties(text));
+    config = await loadClientConfig(parseProperties(text));
     for (const warning of config.warnings) io.err(`oauthbearer connect: note: ${warning}`);
     if (config.securityProtocol === 'SASL_SSL') {
       tls = {
@@ -210,6 +210,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   } finally {
     connection?.close();
     await holder.stop();
+    config.close();
   }
 }
 

@@ -95,6 +95,8 @@ export function errorChain(error: unknown): Array<{ code: string; message: strin
  */
 export function chainText(error: unknown): string {
   const chain = errorChain(error);
+  // A cause that only repeats its error's message (a wrapped socket error) adds nothing.
+  for (let i = chain.length - 1; i > 0; i--) if (chain[i]!.message === chain[i - 1]!.message) chain.splice(i, 1);
   return chain.map((e, i) => {
     const inner = chain[i + 1]?.message;
     let message = e.message;

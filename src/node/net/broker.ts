@@ -71,6 +71,9 @@ export interface RunningBroker {
   close(): Promise<void>;
 }
 
+/** How long a closing connection may take to flush its last responses before it is destroyed. */
+const CLOSE_GRACE_MS = 2_000;
+
 /** Most bytes read to find the client software in ApiVersions v3 (the first frames only). */
 const SNIFF_LIMIT_BYTES = 65_536;
 
@@ -233,8 +236,9 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
           case 'close':
             closing = action.reason;
             options.onEvent({ type: 'closed', connection: id, peer, by: 'broker', reason: action.reason, socketError: null, state: session.state });
-            // Kafka closes after the queued responses are written.
+            // Kafka closes after the queued responses are written; a client that does not read is not waited for.
             socket.end(() => socket.destroy());
+            setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
             break;
         }
         if (closing !== null) break;
