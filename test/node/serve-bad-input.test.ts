@@ -134,3 +134,26 @@ describe('serve under bad input', () => {
     await connectWorks(broker.port);
   }, 60_000);
 });
+
+describe('serve and a client that breaks the SASL sequence', () => {
+  it('says the client sent Metadata instead of the %x01 reply to the error challenge', async () => {
+    const broker = await serveWith('');
+    const expired = createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'late', unsecuredLoginLifetimeSeconds: '1' }, Date.now() - 60_000).value;
+    const c = await rawConnect(broker.port);
+    await c.write(requests.apiVersions(3));
+    await c.nextFrame();
+    await c.write(requests.handshake());
+    await c.nextFrame();
+    await c.write(requests.authenticate(expired));
+    const challenge = decode<SaslAuthenticateResponse>(await c.nextFrame(), API_KEY.SASL_AUTHENTICATE, 1);
+    expect(challenge.errorCode).toBe(0);
+    expect(new TextDecoder().decode(challenge.authBytes)).toBe('{"status":"invalid_token"}');
+    await c.write(requests.metadata(1));
+    // Kafka answers the out-of-sequence request with ILLEGAL_SASL_STATE, then closes.
+    expect(await c.nextFrame(5_000)).not.toBeNull();
+    await c.closed;
+    const line = await broker.io.waitFor(new RegExp(`^${c.peer} authentication failed: `));
+    expect(line).toMatch(/ERR_KAFKA_PROTOCOL: The client sent Metadata instead of the %x01 reply to the error challenge; .* ← ERR_UNSECURED_TOKEN: .*the token expired \d+ s ago/);
+    expect(line).toContain('| kafka: ILLEGAL_SASL_STATE (34) |');
+  });
+});
