@@ -1,6 +1,7 @@
 // serve on SASL_SSL with PEM keystores (Kafka's ssl.keystore.type=PEM, KIP-651), required and requested client
 // certificates, and a certificate-bound token (RFC 8705 §3, cnf x5t#S256): the right certificate is accepted,
 // another is refused with the reason, no certificate is refused at the TLS handshake when one is required.
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import * as jose from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,9 @@ function clientProps(name: string, cert: string | null, token: string): string {
 
 beforeAll(async () => {
   thumbprints = makePki(d.dir, ['client', 'intruder']);
+  // A self-signed client certificate that no truststore holds.
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'rogue.key', '-out', 'rogue.crt',
+    '-days', '1', '-subj', '/CN=rogue'], { cwd: d.dir, stdio: 'ignore', timeout: 20_000 });
   d.write('server-keystore.pem', d.read('server.key') + d.read('server.crt'));
   d.write('jwks.json', JSON.stringify({ keys: [{ ...signing.publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256' }] }));
   required = await startServe(['--listen', '127.0.0.1:0', '--config', brokerProps('required')]);
@@ -102,5 +106,16 @@ describe('serve over TLS with client certificates', () => {
     expect(bound.code).toBe(1);
     const line = await requested.io.waitFor(/ authentication failed: .*"sub":"needs-cert"/);
     expect(line).toMatch(/ERR_CNF_MISMATCH: The token is bound to a client certificate \(cnf x5t#S256\) but the connection presented none/);
+  });
+
+  it('refuses a client certificate no truststore holds, whether client certificates are required or requested', async () => {
+    const token = await sign({ sub: 'rogue' });
+    const strict = await runConnect(['--bootstrap', `127.0.0.1:${required.port}`, '--config', clientProps('rogue-required', 'rogue', token)]);
+    expect(strict.code).toBe(1);
+    expect(await required.io.waitFor(/^127\.0\.0\.1:\d+ tls failed: the client certificate is not trusted: DEPTH_ZERO_SELF_SIGNED_CERT$/)).toBeTruthy();
+    const lenient = await runConnect(['--bootstrap', `127.0.0.1:${requested.port}`, '--config', clientProps('rogue-requested', 'rogue', token)]);
+    expect(lenient.code).toBe(1);
+    expect(await requested.io.waitFor(/^127\.0\.0\.1:\d+ tls failed: the client certificate is not trusted: DEPTH_ZERO_SELF_SIGNED_CERT$/)).toBeTruthy();
+    expect([...required.io.lines, ...requested.io.lines].some((l) => / authenticated principal="rogue"/.test(l))).toBe(false);
   });
 });

@@ -83,7 +83,14 @@ function opensslReason(message: string): string {
   return m === null ? message.trim() : `${m[2]} (${m[1]})`;
 }
 
+/** Peer addresses of TCP sockets under TLS, noted at accept: a TLS socket whose handshake failed has lost its own. */
+const tcpPeers = new WeakMap<Socket, string>();
+
 function peerOf(socket: Socket): string {
+  if (socket.remoteAddress === undefined) {
+    const known = tcpPeers.get((socket as { _parent?: Socket })._parent ?? socket);
+    if (known !== undefined) return known;
+  }
   const host = socket.remoteAddress ?? '?';
   return `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
 }
@@ -290,8 +297,12 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       }
       handle(socket, thumbprint);
     });
+    server.on('connection', (raw: Socket) => tcpPeers.set(raw, peerOf(raw)));
     server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
-      options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message: opensslReason(error.message) });
+      // A refused certificate surfaces as a reset ("socket hang up"); the verification's own reason is kept apart.
+      const refused = (socket as { authorizationError?: Error | string }).authorizationError;
+      const message = refused !== undefined && refused !== null ? `the client certificate is not trusted: ${String(refused)}` : opensslReason(error.message);
+      options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message });
     });
   }
   server.on('error', () => {});
