@@ -140,7 +140,8 @@ function protocolError(message: string, cause?: unknown): OAuthBearerError {
 }
 
 /**
- * Creates the broker side of one connection, opened at `nowMs`: Kafka's SaslServerAuthenticator (ApiVersions first
+ * Creates the broker side of one connection, opened at `nowMs` (pass it: the idle clock starts there; without it,
+ * at the first call that carries a time): Kafka's SaslServerAuthenticator (ApiVersions first
  * or not at all, the SaslHandshake mechanism check, SaslAuthenticate through the OAUTHBEARER server mechanism,
  * SaslHandshake v0's raw tokens), the KIP-368 session and re-authentication, and what Kafka's SocketServer and
  * KafkaApis do once the connection is authenticated (ApiVersions, Metadata with this one broker; an expired session
@@ -153,7 +154,7 @@ function protocolError(message: string, cause?: unknown): OAuthBearerError {
  * for (let a = broker.poll(); a !== null; a = broker.poll()) if (a.type === 'send') socket.write(a.bytes);
  * ```
  */
-export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): BrokerSession {
+export function createBrokerSession(options: BrokerSessionOptions, nowMs?: number): BrokerSession {
   if (typeof options !== 'object' || options === null || typeof options.broker !== 'object' || options.broker === null) {
     throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'createBrokerSession: options.broker ({ nodeId, host, port }) is required');
   }
@@ -178,10 +179,12 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
   let phase: Phase = { kind: 'initial' };
   let session: Session | null = null;
   let clientSoftware: { name: string; version: string } | null = null;
-  let lastActivityMs = nowMs;
+  if (nowMs !== undefined && !Number.isFinite(nowMs)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'createBrokerSession: nowMs must be a finite number');
+  // The idle clock starts when the connection opened, or, when that time is not given, at the first call with a time.
+  let lastActivityMs = nowMs ?? Number.NaN;
   let reauthentication = false;
 
-  let currentMs = nowMs;
+  let currentMs = nowMs ?? 0;
   const send = (bytes: Uint8Array): void => {
     // Kafka's idle clock counts traffic both ways.
     lastActivityMs = currentMs;
@@ -384,7 +387,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
         }
         if (reauthentication && session !== null && session.principal !== outcome.principal) {
           const message = `Cannot change principals during re-authentication from ${USER_TYPE}.${session.principal}: ${USER_TYPE}.${outcome.principal}`;
-          const error = new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `The re-authentication presented a token for another principal (${outcome.principal.length} characters); Kafka refuses a change of principal: ${message}`);
+          const error = new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `The re-authentication presented a token for another principal; Kafka keeps a connection's principal for its life: ${message}`);
           const bytes = frameAnswer({ errorCode: ERROR_CODE.SASL_AUTHENTICATION_FAILED, errorMessage: message, authBytes: EMPTY, sessionLifetimeMs: 0 });
           reportFailure(error, bytes === null ? null : ERROR_CODE.SASL_AUTHENTICATION_FAILED, bytes === null ? null : message);
           failAuthentication(error, bytes, at);
@@ -585,6 +588,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
     handleTimeout(at) {
       checkTime(at, 'handleTimeout');
       currentMs = at;
+      if (Number.isNaN(lastActivityMs)) lastActivityMs = at;
       const p = phase;
       if (p.kind === 'closed') return;
       if (p.kind === 'failing') {
@@ -606,7 +610,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
       if (p.kind === 'closed') return null;
       if (p.kind === 'failing') return p.atMs;
       if (p.kind === 'authenticating' && p.waiting !== null) return null;
-      return idleTimeoutMs > 0 ? lastActivityMs + idleTimeoutMs : null;
+      return idleTimeoutMs > 0 && !Number.isNaN(lastActivityMs) ? lastActivityMs + idleTimeoutMs : null;
     },
     get state() {
       const k = phase.kind;

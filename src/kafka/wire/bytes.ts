@@ -16,6 +16,8 @@ const MAX_STRING_BYTES = 0x7fff;
 const UUID_BYTES = 16;
 /** Strings up to this many bytes are decoded by a plain ASCII loop when they are ASCII (cheaper than TextDecoder). */
 const SHORT_STRING_BYTES = 32;
+/** Byte fields this long or longer are copied once into the output rather than twice (see Writer.take). */
+const DEFER_BYTES = 256;
 /** Start size of the shared writer; it grows by doubling and is reused, so steady-state encoding allocates once. */
 const WRITER_START_BYTES = 4096;
 /** The writer keeps at most this much between uses, so one huge message does not pin memory for good. */
@@ -225,6 +227,12 @@ export class Writer {
   buf: Uint8Array;
   view: DataView;
   pos = 0;
+  /**
+   * Large byte fields are not copied into `buf`: they are kept by reference with the position they go at, and
+   * copied once, straight into the output, by `take()` (so a SaslAuthenticate token is copied once per encode).
+   */
+  private deferred: { at: number; bytes: Uint8Array }[] = [];
+  private deferredBytes = 0;
 
   constructor(size = WRITER_START_BYTES) {
     this.buf = new Uint8Array(size);
@@ -237,7 +245,14 @@ export class Writer {
       this.view = new DataView(this.buf.buffer);
     }
     this.pos = 0;
+    if (this.deferred.length > 0) this.deferred = [];
+    this.deferredBytes = 0;
     return this;
+  }
+
+  /** Bytes written so far, deferred ones included. */
+  get length(): number {
+    return this.pos + this.deferredBytes;
   }
 
   ensure(n: number): void {
@@ -337,7 +352,10 @@ export class Writer {
     }
     if (flexible) this.uvarint(v.length + 1);
     else this.int32(v.length);
-    this.raw(v);
+    if (v.length >= DEFER_BYTES) {
+      this.deferred.push({ at: this.pos, bytes: v });
+      this.deferredBytes += v.length;
+    } else this.raw(v);
   }
 
   arrayLength(length: number | null, flexible: boolean): void {
@@ -363,9 +381,21 @@ export class Writer {
     }
   }
 
-  /** The bytes written, copied out. */
+  /** The bytes written, copied out (deferred fields copied in place, once). */
   take(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    if (this.deferred.length === 0) return this.buf.slice(0, this.pos);
+    const out = new Uint8Array(this.pos + this.deferredBytes);
+    let from = 0;
+    let to = 0;
+    for (const d of this.deferred) {
+      out.set(this.buf.subarray(from, d.at), to);
+      to += d.at - from;
+      out.set(d.bytes, to);
+      to += d.bytes.length;
+      from = d.at;
+    }
+    out.set(this.buf.subarray(from, this.pos), to);
+    return out;
   }
 }
 

@@ -137,7 +137,7 @@ function beginFrame(): Writer {
 }
 
 function endFrame(w: Writer): Uint8Array {
-  w.view.setInt32(0, w.pos - 4);
+  w.view.setInt32(0, w.length - 4);
   return w.take();
 }
 

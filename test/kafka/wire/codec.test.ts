@@ -79,6 +79,14 @@ describe('encodeResponse / decodeResponse', () => {
     const tagged = encodeResponse({ apiKey: 18, apiVersion: 3, correlationId: 1, body: { errorCode: 0, apiKeys: [], zkMigrationReady: true } });
     expect(decodeResponse(frameOf(tagged), 18, 3).body).toEqual({ errorCode: 0, apiKeys: [], throttleTimeMs: 0, zkMigrationReady: true });
   });
+  it('writes a large token once, in place, with the right size prefix', () => {
+    const token = new Uint8Array(5000).map((_, i) => i & 255);
+    const bytes = encodeRequest({ apiKey: 36, apiVersion: 2, correlationId: 1, clientId: 'c', body: { authBytes: token } });
+    expect(new DataView(bytes.buffer).getInt32(0)).toBe(bytes.length - 4);
+    expect((decodeRequest(frameOf(bytes)).body as { authBytes: Uint8Array }).authBytes).toEqual(token);
+    const answer = encodeResponse({ apiKey: 36, apiVersion: 1, correlationId: 1, body: { errorCode: 0, errorMessage: null, authBytes: token, sessionLifetimeMs: 5 } });
+    expect(decodeResponse(frameOf(answer), 36, 1).body).toEqual({ errorCode: 0, errorMessage: null, authBytes: token, sessionLifetimeMs: 5 });
+  });
   it('reads the int64 session lifetime exactly', () => {
     const bytes = encodeResponse({ apiKey: 36, apiVersion: 1, correlationId: 1, body: { errorCode: 0, errorMessage: null, authBytes: new Uint8Array(), sessionLifetimeMs: 2 ** 40 + 3 } });
     expect(decodeResponse(frameOf(bytes), 36, 1).body).toEqual({ errorCode: 0, errorMessage: null, authBytes: new Uint8Array(), sessionLifetimeMs: 2 ** 40 + 3 });
@@ -91,7 +99,8 @@ const int16 = fc.integer({ min: -32768, max: 32767 });
 const int32 = fc.integer({ min: -2147483648, max: 2147483647 });
 const str = fc.string({ maxLength: 20 });
 const uuid = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('base64url'));
-const bytes = fc.uint8Array({ maxLength: 40 });
+// Small and large byte fields: 256 bytes and up are written by reference and copied once (Writer.take).
+const bytes = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ minLength: 250, maxLength: 700 }));
 
 function requestBody(apiKey: number, version: number): fc.Arbitrary<object> {
   switch (apiKey) {
