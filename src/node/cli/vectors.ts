@@ -1,0 +1,56 @@
+/**
+ * `oauthbearer vectors FILE...`: runs oauthbearer-vectors/1 files through the one runner (src/vectors/runner.ts)
+ * with every op; prints each failure, a line per file, then `N passed, M failed` as the last line of stdout.
+ * New flags go in {@link VECTORS_OPTIONS} and are read in `run` (branch `runtimes` adds `--runtime`).
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { runVectorFile, type VectorFileResult } from '../../vectors/runner.js';
+import { allOps } from '../../vectors/ops/index.js';
+import { parseCommandArgs, usageError, type OptionSpec } from './args.js';
+import { EXIT_OK, EXIT_REFUSED, type CliIO, type Command } from './io.js';
+
+/** The command's options (parseArgs form). */
+export const VECTORS_OPTIONS: OptionSpec = {};
+
+/** Runs the vector files in this process; returns the counts. Files that cannot be run count as one failure. */
+export async function runVectorFiles(files: readonly string[], io: CliIO): Promise<{ passed: number; failed: number }> {
+  let passed = 0;
+  let failed = 0;
+  for (const file of files) {
+    let result: VectorFileResult;
+    try {
+      result = await runVectorFile(JSON.parse(await readFile(file, 'utf8')), allOps);
+    } catch (err) {
+      io.err(`${file}: cannot run: ${err instanceof Error ? err.message : String(err)}`);
+      failed++;
+      continue;
+    }
+    for (const r of result.results) if (!r.passed) io.out(`  FAIL ${file} ${r.id} (${r.op}): ${r.detail ?? ''}`);
+    io.out(`${file}: ${result.passed} passed, ${result.failed} failed`);
+    passed += result.passed;
+    failed += result.failed;
+  }
+  return { passed, failed };
+}
+
+/** `oauthbearer vectors`. */
+export const command: Command = {
+  name: 'vectors',
+  summary: 'run conformance vector files; last line "N passed, M failed"',
+  usage: `Usage: oauthbearer vectors FILE...
+
+Runs oauthbearer-vectors/1 files (format: spec-vectors/FORMAT.md) through this package's engines: every failing
+vector is printed with its id, op and why, then one line per file, then "N passed, M failed" as the last line.
+A file that cannot be read or parsed counts as one failure (reported on stderr).
+
+Example:
+  oauthbearer vectors spec-vectors/*.json`,
+  async run(argv: readonly string[], io: CliIO): Promise<number> {
+    const args = parseCommandArgs('vectors', argv, VECTORS_OPTIONS);
+    if (args.positionals.length === 0) throw usageError('vectors', 'name at least one vector file (e.g. spec-vectors/*.json)');
+    const { passed, failed } = await runVectorFiles(args.positionals, io);
+    io.out(`${passed} passed, ${failed} failed`);
+    return failed > 0 ? EXIT_REFUSED : EXIT_OK;
+  },
+};
