@@ -109,7 +109,10 @@ export function describeCauses(error: unknown): string[] {
     const next = (e as { cause?: unknown }).cause;
     // A bare wrapper ("TypeError" for undici's "fetch failed") says nothing its cause does not say better.
     const line = describeOne(e);
-    if (line !== null || next === undefined) lines.push(line ?? (typeof (e as { name?: unknown }).name === 'string' ? String((e as { name: string }).name) : 'error'));
+    if (line !== null || next === undefined) {
+      const name = typeof (e as { name?: unknown }).name === 'string' ? String((e as { name: string }).name) : 'error';
+      lines.push(line ?? `${name} (its message is not shown: it could quote the request)`);
+    }
     if (e instanceof AggregateError && e.errors.length > 0 && (e as { cause?: unknown }).cause === undefined) e = e.errors[0];
     else e = (e as { cause?: unknown }).cause;
   }

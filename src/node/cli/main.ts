@@ -4,8 +4,8 @@
  * one line (with its causes), never a stack trace; anything else is reported as a bug in one line.
  * @module
  */
-import { OAuthBearerError, type ErrorCode } from '../../errors.js';
-import { describeCauses } from '../render.js';
+import { OAuthBearerError } from '../../errors.js';
+import { exitCodeOf, reportError } from './report.js';
 import { commandUsage, generalUsage, helpCommand, packageVersion } from './help.js';
 import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, type CliIO, type Command } from './io.js';
 import { command as vectors } from './vectors.js';
@@ -29,23 +29,6 @@ export const COMMANDS: readonly Command[] = [
   probe,
   helpCommand(() => COMMANDS),
 ];
-
-/** Codes that mean "could not start on what it was given": exit 2. Every other OAuthBearerError is a refusal: 1. */
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'ERR_USAGE_ARGUMENT', 'ERR_CONFIG', 'ERR_JAAS_CONFIG', 'ERR_RDKAFKA_CONFIG', 'ERR_URL_NOT_ALLOWED', 'ERR_FILE',
-  'ERR_VECTOR_FORMAT',
-]);
-
-/** The exit code for an error a command threw: 2 for usage and configuration, 1 for a refusal. */
-export function exitCodeOf(error: OAuthBearerError): number {
-  return USAGE_CODES.has(error.code) ? EXIT_USAGE : EXIT_REFUSED;
-}
-
-/** Reports `error` from `prefix` on stderr: the code and message, then each cause on its own line. */
-export function reportError(io: CliIO, prefix: string, error: OAuthBearerError): void {
-  io.err(`${prefix}: ${error.code}${error.status === undefined ? '' : ` (${error.status})`}: ${error.message}`);
-  for (const line of describeCauses(error)) io.err(`  because: ${line}`);
-}
 
 function wantsHelp(argv: readonly string[]): boolean {
   for (const a of argv) {
