@@ -12,20 +12,18 @@ import { command as vectors } from './vectors.js';
 import { command as demo } from './demo.js';
 import { command as decode } from './decode.js';
 import { command as token } from './token.js';
+import { command as serve } from './serve.js';
+import { command as connect } from './connect.js';
 import { command as probe } from './probe.js';
 
-/**
- * Every command, in the order `--help` lists them. Adding a command is one line here.
- * Branch `serve` adds `serve` and `connect` (src/node/cli/serve.ts, src/node/cli/connect.ts): the integrator
- * imports them above and puts them here, after `token`.
- */
+/** Every command, in the order `--help` lists them. Adding a command is one line here (and its import). */
 export const COMMANDS: readonly Command[] = [
   vectors,
   demo,
   decode,
   token,
-  // serve,
-  // connect,
+  serve,
+  connect,
   probe,
   helpCommand(() => COMMANDS),
 ];

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { OAuthBearerError } from '../../errors.js';
 import { apiName } from '../../kafka/wire/constants.js';
 import { redactedMessage } from '../decode.js';
+import { escapeBytes } from '../render.js';
 import { integerOption, parseCommandArgs, stringOption, usageError } from './args.js';
 import { EXIT_OK, EXIT_REFUSED, type CliIO, type Command } from './io.js';
 import { ProbeConnection, parseHostPort, type ProbeTarget } from './probe-connection.js';
@@ -71,7 +72,7 @@ export async function runCase(c: ProbeCase, target: ProbeTarget, timeoutMs: numb
         return result('differs', `${where}: the broker answered; Kafka ${e.kafka}`);
       }
       if (e.kind === 'raw') {
-        broker.push(`a raw frame of ${arrival.bytes.length} bytes`);
+        broker.push(`a raw frame of ${arrival.bytes.length} bytes${arrival.bytes.length === 0 ? '' : ` "${escapeBytes(arrival.bytes.subarray(0, 80))}"`}`);
         const problem = e.check(arrival.bytes);
         if (problem !== null) return result('differs', `${where}: ${problem}`);
         continue;
@@ -124,9 +125,11 @@ async function checkReachable(target: ProbeTarget, timeoutMs: number): Promise<v
   conn.destroy();
 }
 
-async function runBattery(target: ProbeTarget, timeoutMs: number, io: CliIO): Promise<number> {
+async function runBattery(target: ProbeTarget, timeoutMs: number, only: string | undefined, io: CliIO): Promise<number> {
+  const all = await probeCases(Date.now(), await loadGs2Vectors());
+  const cases = only === undefined ? all : all.filter((c) => c.id.startsWith(only));
+  if (cases.length === 0) throw usageError('probe', `no case id starts with ${JSON.stringify(only)}; ids: ${all.map((c) => c.id).filter((id) => !id.startsWith('gs2:')).join(', ')}, gs2:<vector id>`);
   await checkReachable(target, timeoutMs);
-  const cases = await probeCases(Date.now(), await loadGs2Vectors());
   let matched = 0;
   for (const c of cases) {
     const r = await runCase(c, target, timeoutMs);
@@ -141,7 +144,7 @@ async function runFuzz(target: ProbeTarget, count: number, seed: number, timeout
   await checkReachable(target, timeoutMs);
   const nowMs = Date.now();
   const token = unsecuredToken(goodClaims(nowMs));
-  io.out(`fuzz ${target.host}:${target.port}: ${count} mutated initial responses, seed ${seed} (replay one case i: --fuzz i+1 --seed ${seed}, its last case)`);
+  io.out(`fuzz ${target.host}:${target.port}: ${count} mutated initial responses, seed ${seed} (case i is the same bytes on every run with this seed)`);
   const tally = new Map<CaseOutcome | 'accepted', number>();
   const findings: string[] = [];
   const results = await pool(Array.from({ length: count }, (_, i) => i), concurrency, async (i) => {
@@ -188,6 +191,7 @@ broker still accepts a good token.
 
 Options:
   --tls               connect with TLS; --ca FILE trusts a PEM CA, --insecure skips certificate checks
+  --only PREFIX       run only the battery cases whose id starts with PREFIX (e.g. expired-token, gs2:)
   --timeout-ms MS     bound on every wait (connect, each answer, each close); default ${DEFAULT_PROBE_TIMEOUT_MS}
   --fuzz N            N mutated initial responses instead of the battery
   --seed S            the fuzz seed (a whole number); default: random, printed
@@ -202,7 +206,7 @@ Examples:
   async run(argv: readonly string[], io: CliIO): Promise<number> {
     const args = parseCommandArgs('probe', argv, {
       tls: { type: 'boolean' }, ca: { type: 'string' }, insecure: { type: 'boolean' },
-      'timeout-ms': { type: 'string' }, fuzz: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' },
+      'timeout-ms': { type: 'string' }, only: { type: 'string' }, fuzz: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' },
     });
     if (args.positionals.length !== 1) throw usageError('probe', 'give the broker as HOST:PORT (e.g. 127.0.0.1:9092)');
     const { host, port } = parseHostPort(args.positionals[0]!);
@@ -224,8 +228,9 @@ Examples:
     if (timeoutMs === 0) throw usageError('probe', '--timeout-ms must be at least 1');
     if (stringOption(args, 'fuzz') === undefined) {
       if (stringOption(args, 'seed') !== undefined || stringOption(args, 'concurrency') !== undefined) throw usageError('probe', '--seed and --concurrency go with --fuzz N');
-      return runBattery(target, timeoutMs, io);
+      return runBattery(target, timeoutMs, stringOption(args, 'only'), io);
     }
+    if (stringOption(args, 'only') !== undefined) throw usageError('probe', '--only selects battery cases; it does not go with --fuzz');
     const count = integerOption('probe', args, 'fuzz', 0, 10_000_000);
     const seed = integerOption('probe', args, 'seed', Math.floor(Math.random() * 2 ** 31), 2 ** 32 - 1);
     const concurrency = integerOption('probe', args, 'concurrency', 4, 256);
