@@ -175,3 +175,31 @@ describe('the fuzz mutator', () => {
     expect(Math.max(...draws)).toBeLessThan(1);
   });
 });
+
+describe('oauthbearer probe --tls', () => {
+  it('probes a SASL_SSL listener of serve, trusting the CA with --ca; without it, says the certificate is not trusted', async () => {
+    const { tempDir, makePki, startServe } = await import('./serve-harness.js');
+    const d = tempDir('oauthbearer-probe-tls-');
+    try {
+      makePki(d.dir);
+      const config = d.write('broker.properties', [
+        'listeners=SASL_SSL://127.0.0.1:0', 'ssl.keystore.type=PEM',
+        `ssl.keystore.location=${d.write('server.pem', d.read('server.key') + d.read('server.crt'))}`,
+      ].join('\n'));
+      const broker = await startServe(['--config', config, '--listen', '127.0.0.1:0']);
+      try {
+        const ok = await run(['probe', `127.0.0.1:${broker.port}`, '--tls', '--ca', join(d.dir, 'ca.crt'), '--only', 'good-token']);
+        expect(ok.stdout).toMatch(/^match +good-token: /m);
+        expect(ok.code).toBe(0);
+        const untrusted = await run(['probe', `127.0.0.1:${broker.port}`, '--tls', '--only', 'good-token']);
+        expect(untrusted.code).toBe(1);
+        expect(untrusted.stderr).toMatch(/ERR_NETWORK: Cannot connect to 127\.0\.0\.1:\d+ over TLS/);
+        expect(untrusted.stderr).toMatch(/because: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
+      } finally {
+        await broker.stop();
+      }
+    } finally {
+      d.cleanup();
+    }
+  });
+});

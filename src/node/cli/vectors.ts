@@ -10,7 +10,11 @@ import { allOps } from '../../vectors/ops/index.js';
 import { parseCommandArgs, usageError, type OptionSpec } from './args.js';
 import { EXIT_OK, EXIT_REFUSED, type CliIO, type Command } from './io.js';
 
-/** The command's options (parseArgs form). */
+/**
+ * The command's options (parseArgs form). Branch `runtimes` (src/node/runtimes.ts: `runVectorsIn`, `RUNTIMES`)
+ * plugs in here: `runtime: { type: 'string' }`, and at the top of `run`:
+ * `const runtime = stringOption(args, 'runtime'); if (runtime !== undefined) return runVectorsIn(runtime, args.positionals, { out: io.out, err: io.err });`
+ */
 export const VECTORS_OPTIONS: OptionSpec = {};
 
 /** Runs the vector files in this process; returns the counts. Files that cannot be run count as one failure. */
