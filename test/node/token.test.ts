@@ -6,6 +6,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
+import { createServer as createHttpServer } from 'node:http';
+import * as jose from 'jose';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +159,66 @@ describe('oauthbearer token', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^principal +pkjwt-client$/m);
     expectNoSecrets(r.stdout + r.stderr, PASSPHRASE);
+  });
+
+  it('reads a file: token (FileJwtRetriever) and runs Kafka\'s client check on it', async () => {
+    const nowS = Math.floor(Date.now() / 1000);
+    const jwt = await new jose.SignJWT({ scope: 'kafka' }).setProtectedHeader({ alg: 'ES256', kid: 'f1' }).setSubject('file-user')
+      .setIssuedAt(nowS).setExpirationTime(nowS + 1200).sign(assertionKey.privateKey);
+    const tokenFile = join(dir, 'token.jwt');
+    writeFileSync(tokenFile, `${jwt}\n`);
+    const url = `file:${tokenFile}`;
+    const file = config('file.properties', [
+      'sasl.mechanism=OAUTHBEARER', `sasl.login.callback.handler.class=${HANDLER}`,
+      `sasl.oauthbearer.token.endpoint.url=${url}`, `org.apache.kafka.sasl.oauthbearer.allowed.urls=${url}`,
+      `sasl.jaas.config=${LOGIN_MODULE} required;`,
+    ]);
+    const r = await run(['token', '--config', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^source +read from the file .*token\.jwt \(FileJwtRetriever\)$/m);
+    expect(r.stdout).toMatch(/^principal +file-user$/m);
+    expect(r.stdout).toMatch(/expires in 20 min/);
+    expect(r.stdout + r.stderr).not.toContain(jwt.split('.')[2]!);
+  });
+
+  it('uses the jwt-bearer grant (KIP-1139) with a signed assertion, against a token endpoint written here', async () => {
+    const seen: URLSearchParams[] = [];
+    const endpoint = createHttpServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const form = new URLSearchParams(body);
+      seen.push(form);
+      try {
+        const { payload } = await jose.jwtVerify(form.get('assertion') ?? '', assertionKey.publicKey, { requiredClaims: ['iss', 'sub', 'exp', 'iat'] });
+        const nowS = Math.floor(Date.now() / 1000);
+        const token = await new jose.SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject(payload.sub!).setIssuedAt(nowS).setExpirationTime(nowS + 600).sign(assertionKey.privateKey);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token, token_type: 'Bearer' }));
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_grant"}');
+      }
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/token`;
+      const keyFile = join(dir, 'bearer.pem');
+      writeFileSync(keyFile, assertionKey.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
+      const file = config('bearer.properties', [
+        'sasl.mechanism=OAUTHBEARER', `sasl.login.callback.handler.class=${HANDLER}`,
+        'sasl.oauthbearer.jwt.retriever.class=org.apache.kafka.common.security.oauthbearer.JwtBearerJwtRetriever',
+        `sasl.oauthbearer.token.endpoint.url=${url}`, `org.apache.kafka.sasl.oauthbearer.allowed.urls=${url}`,
+        `sasl.oauthbearer.assertion.private.key.file=${keyFile}`, `org.apache.kafka.sasl.oauthbearer.allowed.files=${keyFile}`,
+        'sasl.oauthbearer.assertion.algorithm=ES256', 'sasl.oauthbearer.assertion.claim.iss=svc', 'sasl.oauthbearer.assertion.claim.sub=svc',
+        'sasl.login.retry.backoff.max.ms=200', `sasl.jaas.config=${LOGIN_MODULE} required;`,
+      ]);
+      const r = await run(['token', '--config', file]);
+      expect(r.stderr).toMatch(/jwt-bearer grant \(RFC 7523 §2\.1\) with an ES256 assertion signed with .*bearer\.pem, no client authentication/);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^principal +svc$/m);
+      expect(seen.at(-1)?.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+      expect(r.stdout + r.stderr).not.toContain(seen.at(-1)!.get('assertion')!);
+    } finally {
+      await new Promise((resolve) => endpoint.close(resolve));
+    }
   });
 
   it('reports the endpoint\'s refusal with its RFC 6749 status and exit 1, without the secret', async () => {
