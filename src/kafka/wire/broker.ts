@@ -229,7 +229,8 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
     const topics = (requested ?? []).map((t) => ({
       // Kafka: UNKNOWN_TOPIC_OR_PARTITION for a name it does not have, UNKNOWN_TOPIC_ID (100) for an id alone.
       errorCode: errorCode ?? (t.name === null ? 100 : ERROR_CODE.UNKNOWN_TOPIC_OR_PARTITION),
-      name: t.name === null && request.apiVersion < 12 ? '' : t.name,
+      // MetadataRequest.getErrorResponse: "the response does not allow null, so convert to empty string".
+      name: t.name === null && (request.apiVersion < 12 || errorCode !== null) ? '' : t.name,
       topicId: t.topicId ?? ZERO_UUID,
       isInternal: false,
       partitions: [],
