@@ -6,6 +6,8 @@ import { encodeUtf8 } from '../../src/encoding/utf8.js';
 
 export interface RawConnection {
   readonly socket: Socket;
+  /** Our address as serve names it: `127.0.0.1:PORT`. */
+  readonly peer: string;
   /** Resolves when the socket has closed (the broker closed it, or we did). */
   readonly closed: Promise<void>;
   readonly isClosed: () => boolean;
@@ -37,7 +39,7 @@ export async function rawConnect(port: number): Promise<RawConnection> {
     resolve();
   }));
   return {
-    socket, closed,
+    socket, closed, peer: `127.0.0.1:${socket.localPort}`,
     isClosed: () => isClosed,
     write: (bytes) => new Promise<void>((resolve) => {
       if (isClosed) resolve();

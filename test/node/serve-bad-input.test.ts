@@ -31,8 +31,8 @@ async function connectWorks(port: number): Promise<void> {
   expect(result.code).toBe(0);
 }
 
-/** The local port of a raw connection, to find serve's lines about it. */
-const peer = (c: RawConnection) => `127.0.0.1:${c.socket.localPort}`;
+/** Our address as serve names it, to find its lines about this connection. */
+const peer = (c: RawConnection) => c.peer;
 
 describe('serve under bad input', () => {
   it('closes a connection that sends an HTTP request instead of a Kafka frame, and says why', async () => {
@@ -41,7 +41,7 @@ describe('serve under bad input', () => {
     await c.write(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
     expect(await c.nextFrame(5_000)).toBeNull();
     await c.closed;
-    const line = await broker.io.waitFor(new RegExp(`^${peer(c)} closed by broker: ERR_KAFKA_FRAME: `));
+    const line = await broker.io.waitFor(new RegExp(`^${peer(c)} closed by broker: ERR_KAFKA_PROTOCOL: .* ← ERR_KAFKA_FRAME: `));
     // 'GET ' read as a size is 1195725856 bytes, far over sasl.server.max.receive.size.
     expect(line).toMatch(/1195725856/);
     // A frame of the right size holding no Kafka request.
@@ -83,7 +83,7 @@ describe('serve under bad input', () => {
     await over.write(Uint8Array.from([0, 0, 4, 1])); // 1025 bytes announced
     expect(await over.nextFrame(5_000)).toBeNull();
     await over.closed;
-    expect(await broker.io.waitFor(new RegExp(`^${peer(over)} closed by broker: ERR_KAFKA_FRAME: .*1025.*1024`))).toBeTruthy();
+    expect(await broker.io.waitFor(new RegExp(`^${peer(over)} closed by broker: ERR_KAFKA_PROTOCOL: .* ← ERR_KAFKA_FRAME: .*1025.*1024`))).toBeTruthy();
     // A SaslAuthenticate whose frame is within the bound is read (and its junk token refused as Kafka does).
     const ok = await rawConnect(broker.port);
     await ok.write(requests.apiVersions(3));
@@ -127,10 +127,33 @@ describe('serve under bad input', () => {
     const deadline = Date.now() + 15_000;
     const closes = () => broker.io.lines.slice(before).filter((l) => / closed by /.test(l));
     while (closes().length < 1001 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const byBroker = closes().filter((l) => / closed by broker: ERR_KAFKA_FRAME: /.test(l));
+    const byBroker = closes().filter((l) => / closed by broker: ERR_KAFKA_PROTOCOL: .* ← ERR_KAFKA_FRAME: /.test(l));
     const byClient = closes().filter((l) => / closed by client/.test(l));
     expect(byBroker.length).toBe(500);
     expect(byClient.length).toBe(501); // the 500 silent ones and connect's own
     await connectWorks(broker.port);
   }, 60_000);
+});
+
+describe('serve and a client that breaks the SASL sequence', () => {
+  it('says the client sent Metadata instead of the %x01 reply to the error challenge', async () => {
+    const broker = await serveWith('');
+    const expired = createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'late', unsecuredLoginLifetimeSeconds: '1' }, Date.now() - 60_000).value;
+    const c = await rawConnect(broker.port);
+    await c.write(requests.apiVersions(3));
+    await c.nextFrame();
+    await c.write(requests.handshake());
+    await c.nextFrame();
+    await c.write(requests.authenticate(expired));
+    const challenge = decode<SaslAuthenticateResponse>(await c.nextFrame(), API_KEY.SASL_AUTHENTICATE, 1);
+    expect(challenge.errorCode).toBe(0);
+    expect(new TextDecoder().decode(challenge.authBytes)).toBe('{"status":"invalid_token"}');
+    await c.write(requests.metadata(1));
+    // Kafka answers the out-of-sequence request with ILLEGAL_SASL_STATE, then closes.
+    expect(await c.nextFrame(5_000)).not.toBeNull();
+    await c.closed;
+    const line = await broker.io.waitFor(new RegExp(`^${c.peer} authentication failed: `));
+    expect(line).toMatch(/ERR_KAFKA_PROTOCOL: The client sent Metadata instead of the %x01 reply to the error challenge; .* ← ERR_UNSECURED_TOKEN: .*the token expired \d+ s ago/);
+    expect(line).toContain('| kafka: ILLEGAL_SASL_STATE (34) |');
+  });
 });

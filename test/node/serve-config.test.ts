@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseProperties } from '../../src/kafka/properties.js';
 import { BROKER_DEFAULTS, parseBrokerConfig, parseHostPort } from '../../src/node/broker-config.js';
-import { parseClientConfig } from '../../src/node/client-config.js';
+import { loadClientConfig } from '../../src/node/client-config.js';
 import { loadTlsMaterial, normalizePem, sslClientAuth } from '../../src/node/net/tls.js';
 import { makePki, tempDir } from './serve-harness.js';
 
@@ -77,31 +77,31 @@ describe('parseBrokerConfig', () => {
   });
 });
 
-describe('parseClientConfig', () => {
+describe('loadClientConfig', () => {
   const jaas = 'sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="alice" unsecuredLoginExtension_traceId="t1";';
   it('reads an unsecured login with its extensions', async () => {
-    const c = parseClientConfig(props(`security.protocol=SASL_PLAINTEXT\nsasl.mechanism=OAUTHBEARER\n${jaas}\nclient.id=me`));
+    const c = await loadClientConfig(props(`security.protocol=SASL_PLAINTEXT\nsasl.mechanism=OAUTHBEARER\n${jaas}\nclient.id=me`));
     expect(c).toMatchObject({ securityProtocol: 'SASL_PLAINTEXT', login: 'unsecured', clientId: 'me', requestTimeoutMs: 30_000 });
     expect(c.extensions).toEqual(new Map([['traceId', 't1']]));
     expect((await c.fetchToken()).principal).toBe('alice');
   });
 
-  it('refuses Kafka\'s defaults that have no OAUTHBEARER exchange, naming the setting', () => {
-    expect(() => parseClientConfig(props(jaas))).toThrow(/security\.protocol: PLAINTEXT has no SASL/);
-    expect(() => parseClientConfig(props(`security.protocol=SASL_SSL\n${jaas}`))).toThrow(/sasl\.mechanism: GSSAPI; set sasl\.mechanism=OAUTHBEARER/);
-    expect(() => parseClientConfig(props('security.protocol=SASL_SSL\nsasl.mechanism=OAUTHBEARER'))).toThrow(/sasl\.jaas\.config: missing/);
+  it('refuses Kafka\'s defaults that have no OAUTHBEARER exchange, naming the setting', async () => {
+    await expect(loadClientConfig(props(jaas))).rejects.toThrow(/security\.protocol: PLAINTEXT has no SASL/);
+    await expect(loadClientConfig(props(`security.protocol=SASL_SSL\n${jaas}`))).rejects.toThrow(/sasl\.mechanism: GSSAPI; set sasl\.mechanism=OAUTHBEARER/);
+    await expect(loadClientConfig(props('security.protocol=SASL_SSL\nsasl.mechanism=OAUTHBEARER'))).rejects.toThrow(/sasl\.jaas\.config: missing/);
   });
 
-  it('uses the token endpoint only with Kafka\'s OAuthBearerLoginCallbackHandler', () => {
+  it('uses the token endpoint only with Kafka\'s OAuthBearerLoginCallbackHandler', async () => {
     const oauth = [
       'security.protocol=SASL_SSL', 'sasl.mechanism=OAUTHBEARER',
       'sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required extension_tenant="x";',
       'sasl.oauthbearer.token.endpoint.url=file:/tmp/token.jwt',
     ];
-    const unsecured = parseClientConfig(props(oauth.join('\n').replace('extension_tenant="x"', 'unsecuredLoginStringClaim_sub="a"')));
+    const unsecured = await loadClientConfig(props(oauth.join('\n').replace('extension_tenant="x"', 'unsecuredLoginStringClaim_sub="a"')));
     expect(unsecured.login).toBe('unsecured');
     expect(unsecured.warnings.join()).toMatch(/Kafka logs in with its unsecured handler/);
-    const c = parseClientConfig(props([...oauth, 'sasl.login.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+    const c = await loadClientConfig(props([...oauth, 'sasl.login.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
       'org.apache.kafka.sasl.oauthbearer.allowed.urls=file:/tmp/token.jwt'].join('\n')));
     expect(c.login).toBe('oauth');
     expect(c.extensions).toEqual(new Map([['tenant', 'x']]));

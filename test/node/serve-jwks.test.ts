@@ -61,13 +61,12 @@ function clientProps(tokenFile: string): string {
 }
 
 async function refusal(token: string): Promise<string> {
+  const from = broker.io.lines.length;
   const connection = await connectBroker({ host: '127.0.0.1', port: broker.port, token: () => ({ value: token }) });
   const event = await connection.next(10_000);
   connection.close();
   expect(event?.type).toBe('failed');
-  const from = broker.io.lines.length;
-  void from;
-  return broker.io.waitFor(new RegExp(`^127\\.0\\.0\\.1:\\d+ authentication failed: .*"kid":"${JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid}"`));
+  return broker.io.waitFor(/^127\.0\.0\.1:\d+ authentication failed: /, 10_000, from);
 }
 
 describe('serve with a JWKS over HTTPS', () => {

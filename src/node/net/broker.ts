@@ -71,8 +71,17 @@ export interface RunningBroker {
   close(): Promise<void>;
 }
 
+/** How long a closing connection may take to flush its last responses before it is destroyed. */
+const CLOSE_GRACE_MS = 2_000;
+
 /** Most bytes read to find the client software in ApiVersions v3 (the first frames only). */
 const SNIFF_LIMIT_BYTES = 65_536;
+
+/** OpenSSL's `…:error:0A0000C7:SSL routines:FUNCTION:REASON:file:line:` as `REASON (FUNCTION)`. */
+function opensslReason(message: string): string {
+  const m = /:SSL routines:([^:]*):([^:]+):/.exec(message);
+  return m === null ? message.trim() : `${m[2]} (${m[1]})`;
+}
 
 function peerOf(socket: Socket): string {
   const host = socket.remoteAddress ?? '?';
@@ -227,8 +236,9 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
           case 'close':
             closing = action.reason;
             options.onEvent({ type: 'closed', connection: id, peer, by: 'broker', reason: action.reason, socketError: null, state: session.state });
-            // Kafka closes after the queued responses are written.
+            // Kafka closes after the queued responses are written; a client that does not read is not waited for.
             socket.end(() => socket.destroy());
+            setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
             break;
         }
         if (closing !== null) break;
@@ -236,6 +246,8 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       schedule();
     };
 
+    // The machine may already want to wake (connections.max.idle.ms from the connection's start).
+    step(() => {});
     socket.on('data', (chunk: Buffer) => {
       if (closing !== null) return;
       sniffer.push(chunk);
@@ -280,7 +292,7 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       handle(socket, thumbprint);
     });
     server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
-      options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message: error.message });
+      options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message: opensslReason(error.message) });
     });
   }
   server.on('error', () => {});
