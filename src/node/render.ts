@@ -1,5 +1,6 @@
 /**
- * Showing protocol bytes to people: `\x01` and other control bytes escaped, long tokens shortened, JSON compact.
+ * Showing protocol bytes to people: `\x01` and other control bytes escaped, tokens by their shape and lengths only
+ * (never whole, never a signature), times relative to now, and an error's causes down to the system error.
  * Used by the CLI's demo and decode commands.
  */
 
@@ -26,11 +27,6 @@ export function unescapeText(text: string): Uint8Array {
       return String.fromCharCode(parseInt(e.slice(1), 16));
     });
   return new TextEncoder().encode(unescaped);
-}
-
-/** Shortens a long value for display: the first and last characters and the length. */
-export function shorten(value: string, keep = 24): string {
-  return value.length <= keep * 2 + 3 ? value : `${value.slice(0, keep)}…${value.slice(-8)} (${value.length} characters)`;
 }
 
 /** Formats a duration in ms as `1h02m03s` (or `850 ms` under a second). */
@@ -106,15 +102,16 @@ export function describeCauses(error: unknown): string[] {
   let e: unknown = (error as { cause?: unknown } | null)?.cause;
   while (e !== undefined && e !== null && typeof e === 'object' && !seen.has(e) && lines.length < MAX_CAUSE_DEPTH) {
     seen.add(e);
-    const next = (e as { cause?: unknown }).cause;
+    const own = (e as { cause?: unknown }).cause;
+    // An AggregateError (several addresses tried) stands for its first error.
+    const next = own === undefined && e instanceof AggregateError && e.errors.length > 0 ? (e.errors[0] as unknown) : own;
     // A bare wrapper ("TypeError" for undici's "fetch failed") says nothing its cause does not say better.
     const line = describeOne(e);
     if (line !== null || next === undefined) {
       const name = typeof (e as { name?: unknown }).name === 'string' ? String((e as { name: string }).name) : 'error';
       lines.push(line ?? `${name} (its message is not shown: it could quote the request)`);
     }
-    if (e instanceof AggregateError && e.errors.length > 0 && (e as { cause?: unknown }).cause === undefined) e = e.errors[0];
-    else e = (e as { cause?: unknown }).cause;
+    e = next;
   }
   return lines;
 }
