@@ -1,5 +1,5 @@
 // `oauthbearer probe` (issue 10 item 7) against `oauthbearer serve`, both spawned as a user runs them: every case
-// of the battery matches Kafka's broker, and --fuzz 1000 finds no hang, no dropped connection, no accepted
+// of the battery (ours, the refused GS2 vectors, and the broker.session vectors replayed) matches Kafka's broker, and --fuzz 1000 finds no hang, no dropped connection, no accepted
 // invalid message, and leaves serve up. Then the probe's own failures, so that a pass means something: a broker
 // that never answers (hangs), one that accepts everything (differences and accepted invalid messages), and a
 // closed port (ECONNREFUSED). The seeded mutator gives the same bytes for the same seed.
@@ -56,9 +56,10 @@ describe('oauthbearer probe against oauthbearer serve', () => {
   it('every case of the battery matches Kafka\'s broker', async () => {
     const r = await run(['probe', `127.0.0.1:${servePort}`]);
     const caseLines = r.stdout.split('\n').filter((l) => /^\S/.test(l) && !l.startsWith('probe '));
-    expect(caseLines.length).toBeGreaterThan(40);
+    expect(caseLines.length).toBeGreaterThan(55);
     expect(caseLines.filter((l) => !l.startsWith('match '))).toEqual([]);
-    for (const id of ['good-token', 'expired-token', 'bad-extension-key', 'skips-x01', 'oversized-frame', 'authenticate-before-handshake', 'unknown-mechanism', 'v0-raw-framing', 'gs2:decode-kafka-flag-y']) {
+    for (const id of ['good-token', 'expired-token', 'bad-extension-key', 'skips-x01', 'oversized-frame', 'authenticate-before-handshake', 'unknown-mechanism', 'v0-raw-framing', 'gs2:decode-kafka-flag-y',
+      'vector:apiversions-unknown-version', 'vector:expired-token-challenge-then-failure', 'vector:handshake-v0-raw-tokens', 'vector:authzid-mismatch']) {
       expect(caseLines.some((l) => l.startsWith(`match    ${id}:`)), id).toBe(true);
     }
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`probe 127.0.0.1:${servePort}: ${caseLines.length} cases, ${caseLines.length} match Kafka's broker, 0 differ`);
@@ -201,5 +202,18 @@ describe('oauthbearer probe --tls', () => {
     } finally {
       d.cleanup();
     }
+  });
+});
+
+describe('broker.session vectors over the socket', () => {
+  it('moves a vector\'s unsecured token to now, keeping how long it is valid or expired', async () => {
+    const { shiftTokens } = await import('../../src/node/cli/probe-cases.js');
+    const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const message = Buffer.from(`n,,\x01auth=Bearer ${part({ alg: 'none' })}.${part({ sub: 'alice', iat: 1_700_000_000, exp: 1_700_003_600 })}.\x01\x01`);
+    const moved = Buffer.from(shiftTokens(new Uint8Array(message), 1000)).toString('latin1');
+    const claims = JSON.parse(Buffer.from(/\.([^.]+)\.\x01/.exec(moved)![1]!, 'base64url').toString()) as Record<string, number>;
+    expect(claims).toEqual({ sub: 'alice', iat: 1_700_001_000, exp: 1_700_004_600 });
+    const signed = Buffer.from(`n,,\x01auth=Bearer ${part({ alg: 'RS256' })}.${part({ exp: 1 })}.sig\x01\x01`);
+    expect(Buffer.from(shiftTokens(new Uint8Array(signed), 1000)).equals(signed)).toBe(true);
   });
 });

@@ -327,3 +327,139 @@ export function readResponse(frame: Uint8Array, expect: Expectation & { kind: 'r
     return { problem: `a frame that is not a ${apiName(expect.apiKey)} v${expect.apiVersion} response: ${err.code}: ${err.message}` };
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Replaying spec-vectors/broker.json (op broker.session) over the socket.
+
+interface SessionVector {
+  id: string;
+  source: string;
+  op: string;
+  input: { validator?: unknown; config?: Record<string, string>; nowMs: number; events: Array<{ atMs: number; request?: VectorRequest; raw?: unknown }> };
+  expect: { ok?: { replies: VectorReply[] } };
+}
+interface VectorRequest { apiKey: number; apiVersion: number; header: { correlationId: number; clientId: string | null }; body: Record<string, unknown> }
+type VectorReply = { response: { header: { correlationId: number }; body: Record<string, unknown> } } | { raw: unknown } | { close: true };
+
+/** A FORMAT.md byte string: a JSON string for its UTF-8 bytes, or `{"base64": ...}`. */
+function vectorBytes(value: unknown): Uint8Array {
+  if (typeof value === 'string') return new TextEncoder().encode(value);
+  const b64 = (value as { base64?: unknown } | null)?.base64;
+  if (typeof b64 === 'string') return new Uint8Array(Buffer.from(b64, 'base64'));
+  throw new OAuthBearerError('ERR_VECTOR_FORMAT', 'a byte string is a JSON string or {"base64": ...}');
+}
+
+/**
+ * The vector's unsecured tokens moved to now: `iat`, `exp` and `nbf` of every `alg: none` token in a client
+ * message shift by the seconds between the vector's `nowMs` and now, so a token valid (or expired) at the vector's
+ * time is valid (or expired by as much) on the broker's real clock.
+ */
+export function shiftTokens(message: Uint8Array, deltaSeconds: number): Uint8Array {
+  const text = new TextDecoder('latin1').decode(message);
+  const shifted = text.replace(/(auth=\S+ +)([-_A-Za-z0-9]+)\.([-_A-Za-z0-9]+)\.(?=\x01|$)/g, (whole, prefix: string, h: string, c: string) => {
+    try {
+      const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { alg?: unknown };
+      if (header.alg !== 'none') return whole;
+      const claims = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as Record<string, unknown>;
+      for (const name of ['iat', 'exp', 'nbf']) if (typeof claims[name] === 'number') claims[name] = (claims[name] as number) + deltaSeconds;
+      return `${prefix}${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+    } catch {
+      return whole;
+    }
+  });
+  return shifted === text ? message : new Uint8Array(Buffer.from(shifted, 'latin1'));
+}
+
+/** Kafka's ApiVersions answer to a version it does not know is a v0 response (SaslServerAuthenticator). */
+const API_VERSIONS_MAX = 4;
+
+function encodeVectorRequest(r: VectorRequest, deltaSeconds: number): Uint8Array {
+  const body: Record<string, unknown> = { ...r.body };
+  if (typeof body.authBytes === 'string') body.authBytes = shiftTokens(new Uint8Array(Buffer.from(body.authBytes, 'base64')), deltaSeconds);
+  if (r.apiKey === API_KEY.API_VERSIONS && r.apiVersion > API_VERSIONS_MAX) {
+    // A version our codec does not write: the v3 bytes with the version field set to the vector's.
+    const frame = encodeRequest({ apiKey: r.apiKey, apiVersion: 3, correlationId: r.header.correlationId, clientId: r.header.clientId, body });
+    new DataView(frame.buffer, frame.byteOffset).setInt16(6, r.apiVersion);
+    return frame;
+  }
+  return encodeRequest({ apiKey: r.apiKey, apiVersion: r.apiVersion, correlationId: r.header.correlationId, clientId: r.header.clientId, body });
+}
+
+function b64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64');
+}
+
+/** Compares a response body with the vector's, on what a broker's own choices do not decide. */
+function compareBody(apiKey: number, want: Record<string, unknown>, got: Record<string, unknown>, lifetimeSlackMs: number): string | null {
+  if (want.errorCode !== undefined && got.errorCode !== want.errorCode) return `errorCode ${String(got.errorCode)}, Kafka answers ${String(want.errorCode)}`;
+  switch (apiKey) {
+    case API_KEY.SASL_HANDSHAKE:
+      return JSON.stringify(got.mechanisms) === JSON.stringify(want.mechanisms) ? null : `mechanisms ${JSON.stringify(got.mechanisms)}, Kafka answers ${JSON.stringify(want.mechanisms)}`;
+    case API_KEY.SASL_AUTHENTICATE: {
+      if (want.errorMessage !== undefined && got.errorMessage !== want.errorMessage) return `errorMessage ${JSON.stringify(got.errorMessage)}, Kafka answers ${JSON.stringify(want.errorMessage)}`;
+      if (typeof want.authBytes === 'string' && b64(got.authBytes as Uint8Array) !== want.authBytes) return 'different authBytes';
+      const wantLife = typeof want.sessionLifetimeMs === 'number' ? want.sessionLifetimeMs : 0;
+      const gotLife = typeof got.sessionLifetimeMs === 'number' ? got.sessionLifetimeMs : 0;
+      // The token's remaining life on the broker's clock: the vector's value, less the time the replay took.
+      if (wantLife === 0 ? gotLife !== 0 : !(gotLife > 0 && gotLife <= wantLife + 1000 && gotLife >= wantLife - lifetimeSlackMs)) {
+        return `sessionLifetimeMs ${gotLife}, Kafka answers ${wantLife}`;
+      }
+      return null;
+    }
+    case API_KEY.METADATA: {
+      // Brokers, cluster and controller are the broker's own; the topics' error codes are Kafka's rules.
+      const codes = (b: Record<string, unknown>): string => JSON.stringify(((b.topics as Array<{ name: unknown; errorCode: unknown }> | undefined) ?? []).map((t) => [t.name, t.errorCode]));
+      return codes(got) === codes(want) ? null : `topics ${codes(got)}, Kafka answers ${codes(want)}`;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * The broker.session vectors a real broker can be held to: Kafka's default unsecured validator, no broker
+ * settings and no waits (those need the broker's configuration or clock).
+ */
+export function vectorCases(brokerJson: unknown, nowMs: number): ProbeCase[] {
+  const vectors = ((brokerJson as { vectors?: SessionVector[] }).vectors ?? []).filter((v) => v.op === 'broker.session'
+    && JSON.stringify(v.input.validator) === '{"unsecured":{}}' && Object.keys(v.input.config ?? {}).length === 0
+    && v.input.events.every((e) => e.atMs < 1000) && v.expect.ok !== undefined);
+  return vectors.map((v) => {
+    const deltaSeconds = Math.floor((nowMs - v.input.nowMs) / 1000);
+    const replies = v.expect.ok!.replies;
+    const steps: Step[] = [];
+    for (let i = 0; i < replies.length && i < v.input.events.length; i++) {
+      const event = v.input.events[i]!;
+      const reply = replies[i]!;
+      const request = event.request;
+      const send = request !== undefined ? encodeVectorRequest(request, deltaSeconds) : encodeFrame(shiftTokens(vectorBytes(event.raw), deltaSeconds));
+      const sent = request !== undefined ? `${apiName(request.apiKey)} v${request.apiVersion}` : 'a raw frame';
+      let expect: Expectation;
+      if ('close' in reply) {
+        expect = close();
+      } else if ('raw' in reply) {
+        const want = vectorBytes(reply.raw);
+        expect = { kind: 'raw', kafka: `a raw frame "${escapeBytes(want)}"`, check: (bytes) => (sameBytes(bytes, want) ? null : `a raw frame "${escapeBytes(bytes.subarray(0, 80))}"`) };
+      } else {
+        const apiKey = request!.apiKey;
+        const apiVersion = apiKey === API_KEY.API_VERSIONS && request!.apiVersion > API_VERSIONS_MAX ? 0 : request!.apiVersion;
+        const want = reply.response.body;
+        expect = response(apiKey, apiVersion, reply.response.header.correlationId, describeWanted(apiKey, want),
+          (body) => compareBody(apiKey, want, body as Record<string, unknown>, 30_000));
+      }
+      steps.push({ send, sent, expect });
+    }
+    return { id: `vector:${v.id}`, title: `spec-vectors/broker.json ${v.id}`, steps };
+  });
+}
+
+function describeWanted(apiKey: number, want: Record<string, unknown>): string {
+  const parts = [`errorCode ${String(want.errorCode ?? '(none)')}`];
+  if (apiKey === API_KEY.SASL_AUTHENTICATE) {
+    if (typeof want.errorMessage === 'string' && want.errorMessage !== '') parts.push(`errorMessage ${JSON.stringify(want.errorMessage)}`);
+    if (typeof want.authBytes === 'string' && want.authBytes !== '') parts.push(`authBytes "${escapeBytes(new Uint8Array(Buffer.from(want.authBytes, 'base64')))}"`);
+    if (typeof want.sessionLifetimeMs === 'number' && want.sessionLifetimeMs !== 0) parts.push(`sessionLifetimeMs ${want.sessionLifetimeMs}`);
+  }
+  if (apiKey === API_KEY.METADATA) return `topics ${JSON.stringify(((want.topics as Array<{ name: unknown; errorCode: unknown }> | undefined) ?? []).map((t) => ({ name: t.name, errorCode: t.errorCode })))}`;
+  return parts.join(', ');
+}

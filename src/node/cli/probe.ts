@@ -14,7 +14,7 @@ import { escapeBytes } from '../render.js';
 import { integerOption, parseCommandArgs, stringOption, usageError } from './args.js';
 import { EXIT_OK, EXIT_REFUSED, type CliIO, type Command } from './io.js';
 import { ProbeConnection, parseHostPort, type ProbeTarget } from './probe-connection.js';
-import { describeResponse, goodClaims, probeCases, readResponse, saslCase, unsecuredToken, type ProbeCase } from './probe-cases.js';
+import { describeResponse, goodClaims, probeCases, readResponse, saslCase, unsecuredToken, vectorCases, type ProbeCase } from './probe-cases.js';
 import { mutatedInitialResponse } from './fuzz.js';
 
 /** How a case ended. */
@@ -115,9 +115,9 @@ function printCase(r: CaseResult, out: (line: string) => void): void {
   if (r.problem !== null) out(`         first difference ${r.problem}`);
 }
 
-async function loadGs2Vectors(): Promise<unknown> {
+async function loadVectors(name: string): Promise<unknown> {
   // The package ships spec-vectors/ next to dist/ (src/node/cli and dist/node/cli are three levels down).
-  return JSON.parse(await readFile(new URL('../../../spec-vectors/gs2.json', import.meta.url), 'utf8'));
+  return JSON.parse(await readFile(new URL(`../../../spec-vectors/${name}`, import.meta.url), 'utf8'));
 }
 
 async function checkReachable(target: ProbeTarget, timeoutMs: number): Promise<void> {
@@ -126,9 +126,10 @@ async function checkReachable(target: ProbeTarget, timeoutMs: number): Promise<v
 }
 
 async function runBattery(target: ProbeTarget, timeoutMs: number, only: string | undefined, io: CliIO): Promise<number> {
-  const all = await probeCases(Date.now(), await loadGs2Vectors());
+  const nowMs = Date.now();
+  const all = [...await probeCases(nowMs, await loadVectors('gs2.json')), ...vectorCases(await loadVectors('broker.json'), nowMs)];
   const cases = only === undefined ? all : all.filter((c) => c.id.startsWith(only));
-  if (cases.length === 0) throw usageError('probe', `no case id starts with ${JSON.stringify(only)}; ids: ${all.map((c) => c.id).filter((id) => !id.startsWith('gs2:')).join(', ')}, gs2:<vector id>`);
+  if (cases.length === 0) throw usageError('probe', `no case id starts with ${JSON.stringify(only)}; ids: ${all.map((c) => c.id).filter((id) => !/^(gs2|vector):/.test(id)).join(', ')}, gs2:<vector id>, vector:<vector id>`);
   await checkReachable(target, timeoutMs);
   let matched = 0;
   for (const c of cases) {
@@ -181,7 +182,9 @@ prints for each how the broker answered next to what Kafka's broker answers: a g
 that skips ApiVersions, an expired token (error challenge, %x01, failure), a retry after the challenge, bad
 extensions, a non-Bearer scheme, every malformed GS2 message Kafka refuses in spec-vectors/gs2.json, a client
 that sends Metadata instead of the %x01 reply, SaslAuthenticate or Metadata before the handshake, an unknown
-mechanism, a frame above sasl.server.max.receive.size, and SaslHandshake v0's raw framing.
+mechanism, a frame above sasl.server.max.receive.size, and SaslHandshake v0's raw framing; then every
+broker.session vector of spec-vectors/broker.json that needs no broker settings, replayed with its unsecured
+tokens moved to now (vector:<id>).
 The broker is expected to validate Kafka's unsecured tokens with the default options (as oauthbearer serve does).
 
 With --fuzz N: instead of the battery, N mutated client initial responses (seeded: the same seed gives the same
