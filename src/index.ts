@@ -48,7 +48,7 @@ export type { HolderAction, HolderState, HolderSnapshot, HolderPorts } from './k
 export {
   API_KEY, ERROR_CODE, SASL_SERVER_MAX_RECEIVE_SIZE, CLIENT_MAX_RECEIVE_SIZE, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, API_TABLE, apiName,
   encodeRequest, decodeRequest, decodeRequestHeader, encodeResponse, decodeResponse, requestHeaderVersion, responseHeaderVersion, SUPPORTED_VERSIONS,
-  createFrameDecoder, encodeFrame, createBrokerSession, createClientSession,
+  createFrameDecoder, encodeFrame, createBrokerSession, createClientSession, SOCKET_REQUEST_MAX_BYTES, DEFAULT_FAILED_AUTHENTICATION_DELAY_MS,
 } from './kafka/wire/index.js';
 export type {
   TaggedField, UnknownTaggedFields, RequestHeader, ResponseHeader, ApiVersionsRequest, ApiVersion, SupportedFeatureKey, FinalizedFeatureKey,

@@ -140,7 +140,8 @@ function protocolError(message: string, cause?: unknown): OAuthBearerError {
 }
 
 /**
- * Creates the broker side of one connection, opened at `nowMs`: Kafka's SaslServerAuthenticator (ApiVersions first
+ * Creates the broker side of one connection, opened at `nowMs` (pass it: the idle clock starts there; without it,
+ * at the first call that carries a time): Kafka's SaslServerAuthenticator (ApiVersions first
  * or not at all, the SaslHandshake mechanism check, SaslAuthenticate through the OAUTHBEARER server mechanism,
  * SaslHandshake v0's raw tokens), the KIP-368 session and re-authentication, and what Kafka's SocketServer and
  * KafkaApis do once the connection is authenticated (ApiVersions, Metadata with this one broker; an expired session
@@ -153,7 +154,7 @@ function protocolError(message: string, cause?: unknown): OAuthBearerError {
  * for (let a = broker.poll(); a !== null; a = broker.poll()) if (a.type === 'send') socket.write(a.bytes);
  * ```
  */
-export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): BrokerSession {
+export function createBrokerSession(options: BrokerSessionOptions, nowMs?: number): BrokerSession {
   if (typeof options !== 'object' || options === null || typeof options.broker !== 'object' || options.broker === null) {
     throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'createBrokerSession: options.broker ({ nodeId, host, port }) is required');
   }
@@ -178,10 +179,12 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
   let phase: Phase = { kind: 'initial' };
   let session: Session | null = null;
   let clientSoftware: { name: string; version: string } | null = null;
-  let lastActivityMs = nowMs;
+  if (nowMs !== undefined && !Number.isFinite(nowMs)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'createBrokerSession: nowMs must be a finite number');
+  // The idle clock starts when the connection opened, or, when that time is not given, at the first call with a time.
+  let lastActivityMs = nowMs ?? Number.NaN;
   let reauthentication = false;
 
-  let currentMs = nowMs;
+  let currentMs = nowMs ?? 0;
   const send = (bytes: Uint8Array): void => {
     // Kafka's idle clock counts traffic both ways.
     lastActivityMs = currentMs;
@@ -264,22 +267,26 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
 
   // --- Phases ---
 
-  const readHeader = (frame: Uint8Array, what: string): RequestHeader | null => {
+  let firstFrame = true;
+  /** The request header of a frame, or null after closing for a frame that is not a Kafka request. */
+  const readHeader = (frame: Uint8Array, what: string, at: number): RequestHeader | null => {
+    const first = firstFrame;
+    firstFrame = false;
+    let header: RequestHeader;
     try {
-      const { header } = decodeRequestHeader(frame);
-      actions.push({ type: 'request', apiKey: header.requestApiKey, apiVersion: header.requestApiVersion, correlationId: header.correlationId, clientId: header.clientId });
-      return header;
+      header = decodeRequestHeader(frame).header;
     } catch (err) {
       if (!isOAuthBearerError(err)) throw err;
-      const reason = protocolError(`The client sent a frame of ${frame.length} bytes that is not a Kafka request ${what}: ${err.message}`, err);
-      return failOrClose(reason, what === 'as its first request'), null;
+      const reason = protocolError(`The client sent a frame of ${frame.length} bytes that is not a Kafka request ${first ? 'as its first request' : what}: ${err.message}`, err);
+      if (first) {
+        // INITIAL_REQUEST: not a Kafka request, and GSSAPI (the 0.9 fallback) not enabled: UnsupportedSaslMechanismException.
+        reportFailure(reason, null, null);
+        failAuthentication(reason, null, at);
+      } else closeNow(reason); // InvalidRequestException: closed at once.
+      return null;
     }
-  };
-  const failOrClose = (reason: OAuthBearerError, authentication: boolean): void => {
-    if (authentication) {
-      reportFailure(reason, null, null);
-      failAuthentication(reason, null, lastActivityMs);
-    } else closeNow(reason);
+    actions.push({ type: 'request', apiKey: header.requestApiKey, apiVersion: header.requestApiVersion, correlationId: header.correlationId, clientId: header.clientId });
+    return header;
   };
 
   const onHandshake = (header: RequestHeader, frame: Uint8Array, at: number): void => {
@@ -311,7 +318,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
   };
 
   const onInitial = (frame: Uint8Array, at: number, afterApiVersions: boolean): void => {
-    const header = readHeader(frame, afterApiVersions ? 'after ApiVersions' : 'as its first request');
+    const header = readHeader(frame, afterApiVersions ? 'after ApiVersions' : 'before SaslHandshake', at);
     if (header === null) return;
     const apiKey = header.requestApiKey;
     if (apiKey === API_KEY.API_VERSIONS) {
@@ -407,7 +414,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
     if (p.raw) {
       token = frame;
     } else {
-      const header = readHeader(frame, 'during SASL authentication');
+      const header = readHeader(frame, 'during SASL authentication', at);
       if (header === null) return;
       let request: DecodedRequest | null = null;
       try {
@@ -452,7 +459,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
   };
 
   const onAuthenticated = (frame: Uint8Array, at: number): void => {
-    const header = readHeader(frame, 'after authentication');
+    const header = readHeader(frame, 'after authentication', at);
     if (header === null) return;
     const apiKey = header.requestApiKey;
     const version = header.requestApiVersion;
@@ -581,6 +588,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
     handleTimeout(at) {
       checkTime(at, 'handleTimeout');
       currentMs = at;
+      if (Number.isNaN(lastActivityMs)) lastActivityMs = at;
       const p = phase;
       if (p.kind === 'closed') return;
       if (p.kind === 'failing') {
@@ -602,7 +610,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
       if (p.kind === 'closed') return null;
       if (p.kind === 'failing') return p.atMs;
       if (p.kind === 'authenticating' && p.waiting !== null) return null;
-      return idleTimeoutMs > 0 ? lastActivityMs + idleTimeoutMs : null;
+      return idleTimeoutMs > 0 && !Number.isNaN(lastActivityMs) ? lastActivityMs + idleTimeoutMs : null;
     },
     get state() {
       const k = phase.kind;

@@ -135,9 +135,15 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
     inFlight = { apiKey, apiVersion, correlationId, deadlineMs: at + requestTimeoutMs };
     actions.push({ type: 'send', bytes: encodeRequest({ apiKey, apiVersion, correlationId, clientId, body }) });
   };
-  const brokerMax = (apiKey: number): number | null => {
+  /**
+   * The highest version both sides have for an api: null when the broker does not list it, -1 when the ranges do
+   * not meet (Kafka's client: UnsupportedVersionException).
+   */
+  const commonVersion = (apiKey: keyof typeof OUR_MAX): number | null => {
     const v = apiVersions.find((x) => x.apiKey === apiKey);
-    return v === undefined ? null : v.maxVersion;
+    if (v === undefined) return null;
+    const version = Math.min(v.maxVersion, OUR_MAX[apiKey]);
+    return version >= Math.max(0, v.minVersion) ? version : -1;
   };
   const sendApiVersions = (version: number, at: number): void => {
     apiVersionsTried.add(version);
@@ -148,7 +154,11 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
     request(API_KEY.SASL_HANDSHAKE, handshakeVersion, { mechanism: OAUTHBEARER }, at);
   };
   const sendMetadata = (topics: readonly string[] | null, at: number): void => {
-    const version = Math.min(OUR_MAX[API_KEY.METADATA], brokerMax(API_KEY.METADATA) ?? 0);
+    const version = commonVersion(API_KEY.METADATA) ?? 0;
+    if (version < 0) {
+      close(protocolError('The broker offers no Metadata version this client speaks (0-12)'));
+      return;
+    }
     const list = topics === null ? (version === 0 ? [] : null) : topics.map((name) => ({ name }));
     request(API_KEY.METADATA, version, { topics: list, allowAutoTopicCreation: false }, at);
   };
@@ -171,16 +181,20 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
     }
     apiVersions = body.apiKeys.map((k) => ({ apiKey: k.apiKey, minVersion: k.minVersion, maxVersion: k.maxVersion }));
     // SaslClientAuthenticator.setSaslAuthenticateAndHandshakeVersions.
-    const hs = brokerMax(API_KEY.SASL_HANDSHAKE);
-    if (hs === null) {
-      close(protocolError('The broker does not offer SaslHandshake in its ApiVersions answer; it cannot authenticate a SASL connection'));
+    const hs = commonVersion(API_KEY.SASL_HANDSHAKE);
+    if (hs === null || hs < 0) {
+      close(protocolError(`The broker's ApiVersions answer has ${hs === null ? 'no SaslHandshake' : 'no SaslHandshake version this client speaks (0-1)'}; it cannot authenticate a SASL connection`));
       return;
     }
-    handshakeVersion = Math.min(hs, OUR_MAX[API_KEY.SASL_HANDSHAKE]);
-    const au = brokerMax(API_KEY.SASL_AUTHENTICATE);
-    raw = handshakeVersion === 0 || au === null;
-    if (raw) handshakeVersion = 0;
-    authenticateVersion = au === null ? 0 : Math.min(au, OUR_MAX[API_KEY.SASL_AUTHENTICATE]);
+    const au = commonVersion(API_KEY.SASL_AUTHENTICATE);
+    if (au !== null && au < 0) {
+      close(protocolError('The broker offers no SaslAuthenticate version this client speaks (0-2)'));
+      return;
+    }
+    // Without SaslAuthenticate (brokers before 1.0), tokens travel raw after a v0 handshake.
+    raw = hs === 0 || au === null;
+    handshakeVersion = raw ? 0 : hs;
+    authenticateVersion = au ?? 0;
     sendHandshake(at);
   };
 
@@ -233,7 +247,7 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
   const onAuthenticate = (body: SaslAuthenticateResponse, at: number): void => {
     if (body.errorCode !== ERROR_CODE.NONE) {
       const message = body.errorMessage ?? `error code ${body.errorCode}`;
-      fail(sasl !== null && sasl.state !== 'failure' ? sasl.fail(message) : new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `The server failed the SASL exchange: ${message.slice(0, 500)}`));
+      fail(sasl !== null && (sasl.state === 'awaiting-server' || sasl.state === 'awaiting-failure') ? sasl.fail(message) : new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `The server failed the SASL exchange: ${message.slice(0, 500)}`));
       return;
     }
     if ((body.sessionLifetimeMs ?? 0) > 0) positiveSessionLifetimeMs = body.sessionLifetimeMs!;

@@ -182,6 +182,11 @@ export function encodeRequest(request: RequestToEncode): Uint8Array {
  */
 export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
   const r = new Reader(frame, 'RequestHeader');
+  const { header, headerVersion } = readRequestHeader(r);
+  return { header, headerVersion, bodyOffset: r.pos };
+}
+
+function readRequestHeader(r: Reader): { header: RequestHeader; headerVersion: number } {
   const apiKey = r.int16('requestApiKey');
   const apiVersion = r.int16('requestApiVersion');
   const flexibleFrom = firstFlexibleVersion(apiKey);
@@ -195,7 +200,7 @@ export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
     const tags = r.taggedFields();
     if (tags !== undefined) header.unknownTaggedFields = tags;
   }
-  return { header, headerVersion, bodyOffset: r.pos };
+  return { header, headerVersion };
 }
 
 /**
@@ -207,12 +212,14 @@ export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
  * ```
  */
 export function decodeRequest(frame: Uint8Array): DecodedRequest {
-  const { header, bodyOffset } = decodeRequestHeader(frame);
+  const r = new Reader(frame, 'RequestHeader');
+  const { header } = readRequestHeader(r);
   const apiKey = header.requestApiKey;
   const apiVersion = header.requestApiVersion;
   const codec = codecFor(apiKey, 'decodeRequest');
   checkVersion(codec, apiVersion, 'decodeRequest');
-  const r = new Reader(frame, `${codec.name}Request v${apiVersion}`, bodyOffset);
+  r.what = codec.requestName;
+  r.version = apiVersion;
   const body = codec.readRequest(r, apiVersion, isFlexible(codec, apiVersion)) as RequestBody;
   return { apiKey, apiVersion, header, body };
 }
@@ -261,7 +268,8 @@ export function decodeResponse(frame: Uint8Array, apiKey: number, apiVersion: nu
     if (tags !== undefined) header.unknownTaggedFields = tags;
   }
   const start = r.pos;
-  r.what = `${codec.name}Response v${apiVersion}`;
+  r.what = codec.responseName;
+  r.version = apiVersion;
   try {
     return { header, body: codec.readResponse(r, apiVersion, isFlexible(codec, apiVersion)) as ResponseBody };
   } catch (err) {

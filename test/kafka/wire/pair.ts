@@ -14,6 +14,8 @@ export interface PairOptions {
   startMs?: number;
   /** False: the client's timers never fire (a client that does not re-authenticate). */
   clientTimers?: boolean;
+  /** Rewrites the n-th send of each side before delivery (to fuzz what each machine receives). */
+  tamper?: (from: 'broker' | 'client', n: number, bytes: Uint8Array) => Uint8Array;
 }
 
 export class Pair {
@@ -26,6 +28,7 @@ export class Pair {
   private toBroker: Uint8Array[] = [];
   private toClient: Uint8Array[] = [];
   closed: { by: 'broker' | 'client'; action: BrokerAction | ClientAction } | null = null;
+  private readonly sends = { broker: 0, client: 0 };
 
   constructor(private readonly options: PairOptions) {
     this.now = options.startMs ?? 1_700_000_000_000;
@@ -45,14 +48,14 @@ export class Pair {
       for (let a = this.client.poll(); a !== null; a = this.client.poll()) {
         moved = true;
         this.clientLog.push(a);
-        if (a.type === 'send') this.toBroker.push(a.bytes);
+        if (a.type === 'send') this.toBroker.push(this.options.tamper?.('client', this.sends.client++, a.bytes) ?? a.bytes);
         else if (a.type === 'need-token') this.client.tokenProvided(this.options.token(this.now, a.reauthentication), this.now);
         else if ((a.type === 'close' || a.type === 'failed') && this.closed === null) this.closed = { by: 'client', action: a };
       }
       for (let a = this.broker.poll(); a !== null; a = this.broker.poll()) {
         moved = true;
         this.brokerLog.push(a);
-        if (a.type === 'send') this.toClient.push(a.bytes);
+        if (a.type === 'send') this.toClient.push(this.options.tamper?.('broker', this.sends.broker++, a.bytes) ?? a.bytes);
         else if (a.type === 'validate') {
           let result;
           try {

@@ -272,3 +272,67 @@ describe('client session', () => {
     }), { numRuns: 1500 });
   });
 });
+
+describe('SaslHandshake v0 raw tokens, both machines', () => {
+  it('a client told that the broker has no SaslAuthenticate sends bare tokens after a v0 handshake, and the broker answers in kind', async () => {
+    const broker = createBrokerSession({ broker: { nodeId: 1, host: 'h', port: 1 } }, T0);
+    const client = createClientSession({ random: () => 0.5 });
+    client.start(T0);
+    const toBroker: Uint8Array[] = [];
+    const toClient: Uint8Array[] = [];
+    let brokerAuthenticated = false;
+    let clientAuthenticated = false;
+    let first = true;
+    let rawTokens = 0;
+    for (let round = 0; round < 50; round++) {
+      for (let a = client.poll(); a !== null; a = client.poll()) {
+        if (a.type === 'send') {
+          toBroker.push(a.bytes);
+          if (new TextDecoder().decode(a.bytes.subarray(4, 7)) === 'n,,') rawTokens++;
+        } else if (a.type === 'need-token') client.tokenProvided(tokenFor('alice')(T0), T0);
+        else if (a.type === 'authenticated') clientAuthenticated = true;
+      }
+      for (let a = broker.poll(); a !== null; a = broker.poll()) {
+        if (a.type === 'send') {
+          if (first) {
+            // Rewrite the ApiVersions answer: SaslHandshake up to v0 only, no SaslAuthenticate (a pre-1.0 broker).
+            first = false;
+            const answer = decodeResponse(a.bytes.subarray(4), 18, 3);
+            const body = answer.body as { apiKeys: { apiKey: number; maxVersion: number }[] };
+            body.apiKeys = body.apiKeys.filter((k) => k.apiKey !== 36).map((k) => (k.apiKey === 17 ? { ...k, maxVersion: 0 } : k));
+            toClient.push(encodeResponse({ apiKey: 18, apiVersion: 3, correlationId: answer.header.correlationId, body }));
+          } else toClient.push(a.bytes);
+        } else if (a.type === 'validate') broker.tokenValidated({ token: await validator(a.token, { nowMs: T0 }) }, T0);
+        else if (a.type === 'check-extensions') broker.extensionsChecked({ valid: [] }, T0);
+        else if (a.type === 'authenticated') brokerAuthenticated = true;
+      }
+      for (const b of toBroker.splice(0)) broker.receive(b, T0);
+      for (const b of toClient.splice(0)) client.receive(b, T0);
+    }
+    expect([brokerAuthenticated, clientAuthenticated, rawTokens]).toEqual([true, true, 1]);
+    expect(client.state).toBe('authenticated');
+    expect(broker.state).toBe('authenticated');
+  });
+});
+
+describe('a corrupted byte on the wire', () => {
+  it('any one byte of any message changed, either way: the connection ends closed or authenticated on both ends, never a throw or a hang (numRuns 400)', async () => {
+    await fc.assert(fc.asyncProperty(fc.constantFrom('broker', 'client'), fc.integer({ min: 0, max: 6 }), fc.nat(), fc.integer({ min: 0, max: 255 }), async (side, n, at, value) => {
+      const pair = new Pair({
+        validator, token: tokenFor('alice'), startMs: T0, broker: { maxReauthMs: 2000 },
+        tamper: (from, k, bytes) => {
+          if (from !== side || k !== n) return bytes;
+          const copy = bytes.slice();
+          copy[at % copy.length] = value;
+          return copy;
+        },
+      });
+      await pair.start();
+      await pair.advance(T0 + 40_000); // past request.timeout.ms: a request left unanswered ends the client
+      for (const a of [...pair.brokerActions('close'), ...pair.clientActions('close')]) expect(a.reason).toBeInstanceOf(OAuthBearerError);
+      for (const a of pair.clientActions('failed')) expect(a.error).toBeInstanceOf(OAuthBearerError);
+      // Either someone ended the connection, or both ends agree it is authenticated: no end is left waiting.
+      if (pair.closed === null) expect([pair.client.state, pair.broker.state]).toEqual(['authenticated', 'authenticated']);
+    }), { numRuns: 400 });
+  });
+});
