@@ -122,7 +122,8 @@ function softwareSniffer(): { push(bytes: Uint8Array): void; readonly software: 
 
 /**
  * Starts a broker listening on `host:port`.
- * @throws OAuthBearerError `ERR_CONFIG` when the address cannot be bound (in use, not local)
+ * @throws OAuthBearerError `ERR_CONFIG` when the address cannot be bound (in use, not local); `ERR_USAGE_ARGUMENT`
+ *   for session options the broker machine refuses
  * @example
  * ```ts
  * const broker = await startBroker({ host: '127.0.0.1', port: 0, validator: unsecuredValidator({}), onEvent: console.log });
@@ -148,13 +149,8 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
     const broker = {
       nodeId: 0, host: boundHost, port: boundPort, ...sessionOptions.broker,
     };
-    let session: BrokerSession;
-    try {
-      session = createBrokerSession({ ...sessionOptions, broker }, now());
-    } catch (error) {
-      socket.destroy();
-      throw error;
-    }
+    // The options were checked once at start, so this does not throw.
+    const session: BrokerSession = createBrokerSession({ ...sessionOptions, broker }, now());
     const sniffer = softwareSniffer();
     let lastToken: string | null = null;
     let closing: OAuthBearerError | null = null;
@@ -269,6 +265,9 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       if (closing === null) socket.end();
     });
   };
+
+  // Bad machine options fail here, at start, not on the first connection.
+  createBrokerSession({ ...options.session, broker: { nodeId: 0, host: options.host, port: options.port, ...options.session?.broker } }, now());
 
   let server: NetServer;
   if (tls === null) {
