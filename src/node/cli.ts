@@ -1,95 +1,28 @@
 #!/usr/bin/env node
 /**
- * The `oauthbearer` command: a thin shell over the core. Subcommands:
- *   vectors [--runtime NAME] FILE...   run conformance vector files (last line: `N passed, M failed`), here or in
- *                     another runtime (node, deno, bun, chromium, workerd; last line `NAME: N passed, M failed`)
- *   demo              a complete client↔server OAUTHBEARER exchange in one process, explained
- *   decode MESSAGE    explain a client initial response, error challenge or token
+ * The `oauthbearer` bin: the dispatcher (src/node/cli/main.ts) on the real process. A reader that goes away
+ * (`oauthbearer vectors ... | head`) ends the run quietly: EPIPE on stdout exits at once, without a trace. An
+ * error that escapes every command (a throw in a socket handler, say) is a bug: one line, exit 1, no stack.
  */
-import { readFile } from 'node:fs/promises';
-import { allOps, runVectorFile, type VectorFileResult } from '../vectors/index.js';
-import { OAuthBearerError } from '../errors.js';
-import { runDemo } from './demo.js';
-import { decodeCommand } from './decode.js';
-import { runVectorsIn, RUNTIMES } from './runtimes.js';
+import { packageVersion } from './cli/help.js';
+import { nodeCliIO, runCli } from './cli/main.js';
 
-const USAGE = `Usage: oauthbearer <command> [arguments]
-
-Commands:
-  vectors FILE...     run oauthbearer-vectors/1 files; prints failures, then "N passed, M failed"
-    --runtime NAME    run them from the built package in ${RUNTIMES.join(', ')}; last line "NAME: N passed, M failed"
-  demo                run a complete client↔server OAUTHBEARER exchange in one process and explain it
-  decode TEXT         explain a client initial response (\\x01 written as \\x01 or ^A), an error challenge or a token
-  help                show this text
-`;
-
-async function vectors(files: string[], out: (line: string) => void): Promise<number> {
-  if (files.length === 0) {
-    out('oauthbearer vectors: name at least one vector file (e.g. spec-vectors/*.json)');
-    return 2;
-  }
-  let passed = 0;
-  let failed = 0;
-  for (const file of files) {
-    let result: VectorFileResult;
-    try {
-      result = await runVectorFile(JSON.parse(await readFile(file, 'utf8')), allOps);
-    } catch (err) {
-      out(`${file}: cannot run: ${err instanceof Error ? err.message : String(err)}`);
-      failed++;
-      continue;
-    }
-    for (const r of result.results) if (!r.passed) out(`  FAIL ${file} ${r.id} (${r.op}): ${r.detail ?? ''}`);
-    out(`${file}: ${result.passed} passed, ${result.failed} failed`);
-    passed += result.passed;
-    failed += result.failed;
-  }
-  out(`${passed} passed, ${failed} failed`);
-  return failed > 0 ? 1 : 0;
-}
-
-/** Runs the CLI with `argv` (without the node and script paths); returns the exit code. */
-export async function main(
-  argv: string[],
-  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
-  err: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'vectors': {
-        const at = rest.findIndex((a) => a === '--runtime' || a.startsWith('--runtime='));
-        if (at === -1) return await vectors(rest, out);
-        const flag = rest[at]!;
-        const runtime = flag === '--runtime' ? rest[at + 1] : flag.slice('--runtime='.length);
-        if (runtime === undefined || runtime === '') {
-          err(`oauthbearer vectors: --runtime needs one of ${RUNTIMES.join(', ')}`);
-          return 2;
-        }
-        const files = rest.filter((_a, i) => i !== at && !(flag === '--runtime' && i === at + 1));
-        return await runVectorsIn(runtime, files, { out, err });
-      }
-      case 'demo':
-        return await runDemo(out);
-      case 'decode':
-        return decodeCommand(rest, out);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        out(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        out(`oauthbearer: unknown command "${command}"\n\n${USAGE}`);
-        return 2;
-    }
-  } catch (err) {
-    if (err instanceof OAuthBearerError) {
-      out(`oauthbearer ${command}: ${err.code}${err.status ? ` (${err.status})` : ''}: ${err.message}`);
-      return 1;
-    }
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     throw err;
-  }
+  });
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const bug = (err: unknown): void => {
+  const what = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]!.slice(0, 300)}` : String(err).slice(0, 300);
+  try {
+    process.stderr.write(`oauthbearer: internal error (a bug in oauthbearer ${packageVersion()}; please report it with the command line): ${what}\n`);
+  } finally {
+    process.exit(1);
+  }
+};
+process.on('uncaughtException', bug);
+process.on('unhandledRejection', bug);
+
+process.exitCode = await runCli(process.argv.slice(2), nodeCliIO());

@@ -10,29 +10,16 @@ import { DEFAULT_REFRESH_CONFIG, refreshAtMs } from '../kafka/refresh.js';
 import { clientReauthAtMs, serverSessionLifetimeMs } from '../kafka/reauth.js';
 import { createClient } from '../sasl/client.js';
 import { authenticateStep, createServer } from '../sasl/server.js';
-import { decodeClientResponse } from '../sasl/gs2.js';
 import { uniformDraw, webRandom } from '../ports.js';
 import { decodeBase64url } from '../encoding/base64.js';
-import { escapeBytes, formatDuration, formatTime, shorten } from './render.js';
+import { describeToken, escapeBytes, formatDuration, formatTime } from './render.js';
+import { explainClientResponse, redactedMessage } from './decode.js';
 
 /** The client's `sasl.jaas.config`, as a Java client would write it. */
 const CLIENT_JAAS =
   'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required ' +
   'unsecuredLoginStringClaim_sub="alice" unsecuredLoginListClaim_scope=" kafka:read kafka:write" ' +
   'unsecuredLoginLifetimeSeconds="3600" unsecuredLoginExtension_traceId="demo42";';
-
-/** Prints one client initial response the way a person reads it. */
-export function explainClientResponse(bytes: Uint8Array, out: (line: string) => void, indent = '   '): void {
-  out(`${indent}bytes      ${escapeBytes(bytes)}`);
-  const response = decodeClientResponse(bytes, { profile: 'rfc7628' });
-  const header = new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0x01)));
-  out(`${indent}GS2 header ${header}   (n: no channel binding; ${response.authzid === null ? 'no authzid' : `authzid "${response.authzid}"`})`);
-  if (response.host !== null) out(`${indent}kvpair     host=${response.host}`);
-  if (response.port !== null) out(`${indent}kvpair     port=${response.port}`);
-  out(`${indent}kvpair     auth=${response.scheme} ${shorten(response.token)}`);
-  for (const [key, value] of response.extensions) out(`${indent}kvpair     ${key}=${value}   (SASL extension, KIP-342)`);
-  out(`${indent}end        \\x01   (empty kvpair ends the message, RFC 7628 §3.1)`);
-}
 
 /** Runs the demo; returns the exit code. */
 export async function runDemo(out: (line: string) => void): Promise<number> {
@@ -46,7 +33,7 @@ export async function runDemo(out: (line: string) => void): Promise<number> {
   out(`   header     ${JSON.stringify(token.header)}`);
   out(`   claims     ${new TextDecoder().decode(base64urlPart(token.value, 1))}   (Java's Double.toString for exp and iat)`);
   out(`   principal  ${token.principal};  scope ${JSON.stringify(token.scope)};  expires ${formatTime(token.lifetimeMs)}`);
-  out(`   token      ${shorten(token.value)}\n`);
+  out(`   token      ${describeToken(token.value)}\n`);
 
   out('2. Client → server: the client initial response (RFC 7628 §3.1)');
   const client = createClient({ token: token.value, extensions: token.extensions });
@@ -67,7 +54,7 @@ export async function runDemo(out: (line: string) => void): Promise<number> {
   const server2 = createServer({ profile: 'kafka' });
   const validator2 = unsecuredValidator(strict);
   const msg1 = client2.start();
-  out(`   Client → server: ${shorten(escapeBytes(msg1), 40)}`);
+  out(`   Client → server: ${redactedMessage(msg1)}`);
   const r1 = await authenticateStep(server2, msg1, { validator: validator2, context: { nowMs } });
   out(`   Server → client: ${escapeBytes(r1.challenge ?? new Uint8Array(0))}   (error challenge, RFC 7628 §3.2.2; Kafka's bytes)`);
   const answer = client2.receive(r1.challenge ?? new Uint8Array(0));
