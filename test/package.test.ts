@@ -43,9 +43,11 @@ describe('the published package', () => {
   }, 180_000);
   it('passes @arethetypeswrong/cli for ESM consumers (esm-only profile)', async () => {
     const { code, output } = await exec(bin('attw'), [tarball, '--profile', 'esm-only']);
-    // Each of the three entries resolves, with types, for ESM under node16 and for bundlers.
-    expect(output.match(/node16 \(from ESM\): 🟢 \(ESM\)/gu)).toHaveLength(3);
-    expect(output.match(/bundler: 🟢 \n/gu)).toHaveLength(3);
+    // Each entry package.json exports resolves, with types, for ESM under node16 and for bundlers.
+    const exported = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports);
+    const entries = exported.filter((e) => e !== './package.json').length;
+    expect(output.match(/node16 \(from ESM\): 🟢 \(ESM\)/gu)).toHaveLength(entries);
+    expect(output.match(/bundler: 🟢 \n/gu)).toHaveLength(entries);
     expect(code, output).toBe(0);
   }, 180_000);
   it('ships LICENSE, the README, every entry, and no tests or TypeScript sources', () => {
@@ -84,7 +86,7 @@ console.log([typeof core.createServer, typeof vectors.runVectorFile, typeof node
   it('publishes the core to JSR (jsr.json, dry run)', async () => {
     const jsr = JSON.parse(readFileSync(join(root, 'jsr.json'), 'utf8')) as { version: string; exports: Record<string, string> };
     expect(jsr.version).toBe((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version);
-    expect(Object.keys(jsr.exports)).toEqual(['.', './vectors']);
+    expect(Object.keys(jsr.exports)).toEqual(['.', './vectors', './wire']);
     const deno = findExecutable('deno', root);
     expect(deno, 'deno (npm install)').not.toBeNull();
     const { code, output } = await exec(deno!, ['publish', '--dry-run', '--allow-dirty', '--sloppy-imports', '--no-lock']);

@@ -13,7 +13,7 @@
  * does not read or write) and `ERR_KAFKA_PROTOCOL` (a peer broke the connection's sequence; close reasons).
  * `encodeRequest` writes an ApiVersions request above v4 in the v4 layout (to test a broker's KIP-511 answer).
  * The broker's `state` reads `closed` from the moment a failed authentication is decided.
- * @module
+ * @module oauthbearer/wire
  */
 export { API_KEY, ERROR_CODE, SASL_SERVER_MAX_RECEIVE_SIZE, CLIENT_MAX_RECEIVE_SIZE, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, API_TABLE, apiName } from './constants.js';
 export type * from './messages.js';
