@@ -13,3 +13,5 @@ export type { NodeRemoteJwksOptions } from './jwks.js';
 export { nodeRetrieverPorts, kafkaTokenRetriever } from './token-retriever.js';
 export { startTokenHolder, sleepMs } from './holder.js';
 export type { RunningTokenHolder } from './holder.js';
+export { kafkaTokenSource, LOGIN_CALLBACK_HANDLERS } from './providers/source.js';
+export type { KafkaTokenSource, KafkaTokenSourceOptions, CurrentToken } from './providers/source.js';
