@@ -20,6 +20,7 @@ import { jaasOptions, KAFKA } from '../../oauth/config.js';
 import { javaTrim } from '../../kafka/java.js';
 import { startTokenHolder, type RunningTokenHolder } from '../holder.js';
 import { kafkaTokenRetriever } from '../token-retriever.js';
+import type { TokenResponse } from '../../oauth/response.js';
 
 /** Kafka's login callback handler classes (`sasl.login.callback.handler.class`). */
 export const LOGIN_CALLBACK_HANDLERS = {
@@ -39,6 +40,13 @@ export interface KafkaTokenSourceOptions {
   readonly http?: HttpPort;
   /** The clock for expiry checks; the system clock by default. */
   readonly clock?: Clock;
+  /**
+   * Retrieves tokens in place of the one Kafka's settings describe, for what Kafka has no setting for (RFC 8705
+   * `tls_client_auth`, say: `createTokenRetriever({ clientAuth: tlsClientAuth(id), ... }, nodeRetrieverPorts({ http }))`).
+   * The tokens are still checked as Kafka's client checks them, refreshed on Kafka's schedule, sent with the JAAS
+   * `extension_*` options. Implies the retrieving login; `sasl.oauthbearer.token.endpoint.url` is then not needed.
+   */
+  readonly retrieve?: () => Promise<TokenResponse>;
 }
 
 /** A token to send now and the SASL extensions that go with it. */
@@ -125,7 +133,7 @@ export function kafkaTokenSource(input: KafkaProps, options: KafkaTokenSourceOpt
   const jaas = jaasOptions(props);
   const refresh = refreshConfig(props);
   const clock = options.clock ?? systemClock;
-  const method = loginMethod(props);
+  const method = options.retrieve === undefined ? loginMethod(props) : 'retrieve';
   let extensions: ReadonlyMap<string, string>;
   let provider: () => Promise<BearerToken>;
   if (method === 'unsecured') {
@@ -135,7 +143,7 @@ export function kafkaTokenSource(input: KafkaProps, options: KafkaTokenSourceOpt
     provider = async () => createUnsecuredToken(jaas, clock.nowMs());
   } else {
     extensions = loginExtensions(jaas, 'extension_');
-    const retrieve = kafkaTokenRetriever(props, jaas, {
+    const retrieve = options.retrieve ?? kafkaTokenRetriever(props, jaas, {
       ...(options.allowedUrls === undefined ? {} : { allowedUrls: options.allowedUrls }),
       ...(options.allowedFiles === undefined ? {} : { allowedFiles: options.allowedFiles }),
       ...(options.http === undefined ? {} : { ports: { http: options.http } }),
