@@ -7,7 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
-export const CLI = join(root, 'dist', 'node', 'cli.js');
+/**
+ * Runs the built `serve` command module with the CLI's I/O contract (stdout/stderr lines, SIGTERM aborts), so the
+ * tests do not depend on the dispatcher listing it.
+ */
+const SERVE_RUNNER = `
+import { command } from ${JSON.stringify(new URL('file://' + join(root, 'dist', 'node', 'cli', 'serve.js')).href)};
+const controller = new AbortController();
+for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => controller.abort());
+const io = { out: (l) => process.stdout.write(l + '\\n'), err: (l) => process.stderr.write(l + '\\n'),
+  stdin: async () => '', signal: controller.signal, env: process.env };
+process.exitCode = await command.run(process.argv.slice(1), io);
+`;
 
 export interface RunningServe {
   readonly host: string;
@@ -29,7 +40,7 @@ export async function startServe(properties: Record<string, string>, extraArgs: 
   // Properties text with `\`, `:`, `=` and line breaks escaped (java.util.Properties.store).
   const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/^ /, '\\ ');
   writeFileSync(config, Object.entries(props).map(([k, v]) => `${k.replace(/([=: \\])/g, '\\$1')}=${escape(v)}`).join('\n') + '\n');
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', config, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', SERVE_RUNNER, '--', '--config', config, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; from: number; resolve: (line: string) => void }[] = [];
   const onLine = (line: string): void => {
