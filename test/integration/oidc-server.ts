@@ -38,8 +38,8 @@ export interface OidcServer {
   readonly keys: Record<'RS256' | 'ES256', { privateKey: KeyObject; publicKey: KeyObject }>;
   /** Writes a PKCS#8 PEM of a client key into dir and returns its path. */
   keyFile(alg: 'RS256' | 'ES256'): string;
-  /** Token requests seen, by grant and client. */
-  readonly requests: { grant: string; client: string | null }[];
+  /** Token requests seen, by grant and client; `refused` says why the jwt-bearer endpoint refused one. */
+  readonly requests: { grant: string; client: string | null; refused?: string }[];
   close(): Promise<void>;
 }
 
@@ -134,6 +134,8 @@ export async function startOidcServer(options: { ttlSeconds?: number } = {}): Pr
         .setIssuer(base).setSubject(payload.sub!).setAudience(AUDIENCE).setIssuedAt(now).setExpirationTime(now + ttl).sign(bearerSigning.privateKey);
       return send(200, { access_token: token, token_type: 'Bearer', expires_in: ttl });
     } catch (e) {
+      const signature = (form.get('assertion') ?? '').split('.')[2] ?? '';
+      requests.push({ grant: 'jwt-bearer', client: null, refused: `${(e as Error).message}; ${jose.decodeProtectedHeader(form.get('assertion') ?? '').alg} signature of ${Buffer.from(signature, 'base64url').length} bytes` });
       return send(400, { error: 'invalid_grant', error_description: (e as Error).message });
     }
   });
