@@ -14,7 +14,7 @@ const PYTHON = '/usr/bin/python3';
 const SCRIPT = `
 import os, sys
 from kafka import KafkaConsumer
-from kafka.sasl.oauth import AbstractTokenProvider
+from kafka.oauth.abstract import AbstractTokenProvider
 class Provider(AbstractTokenProvider):
     def token(self): return os.environ['TOKEN']
     def extensions(self): return {'traceId': 'py1'}
@@ -69,15 +69,18 @@ describe('kafka-python 2.0.2', () => {
     }
   }, 30_000);
 
-  it('a refused token: what kafka-python reports and what serve says', async () => {
+  it('quirk: a refused token is "Unrecognized response during authentication" (kafka-python reads the error challenge as a bare frame)', async () => {
     const serve = await startServe(jwtBroker(oidc.jwksUrl, oidc.file('ca.crt')));
     try {
       const token = createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'py-mallory' }, Date.now()).value;
       const result = await python(serve.address, token);
       expect(result.code).toBe(1);
-      const failed = await serve.waitFor(/ authentication failed: /);
-      expect(failed).toMatch(/alg/i);
-      expect(result.stdout.trim()).toMatchSnapshot();
+      // After SaslHandshake v0 the broker's error challenge comes back as a bare SASL frame; kafka-python expects
+      // four zero bytes, raises, and drops the connection without the %x01 reply, so no Kafka error reaches it.
+      expect(result.stdout.trim()).toBe('error AuthenticationFailedError AuthenticationFailedError: Unrecognized response during authentication');
+      // serve sees the connection end in the middle of the exchange (it reports the reason only after the %x01).
+      await serve.waitFor(/ closed by client(: ECONNRESET)? \(state authenticating\)$/);
+      expect(serve.lines.filter((l) => / authenticated /.test(l))).toEqual([]);
     } finally {
       await serve.stop();
     }
