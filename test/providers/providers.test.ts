@@ -109,12 +109,12 @@ describe('the librdkafka provider (unsecured login)', () => {
       expect(refreshed).toMatchObject({ principal: 'alice', extensions: { traceId: 'abc' } });
       expect(refreshed.lifetime).toBeGreaterThan(nowMs());
       const set: string[] = [];
-      const detach = await auth.attach({ setOauthBearerToken: (value: string) => set.push(value) });
+      const client = { setOauthBearerToken: (value: string) => set.push(value) };
+      expect(await auth.attach(client)).toBe(client);
       expect(set).toEqual([refreshed.tokenValue]);
       const admin: string[] = [];
       await auth.attach({ refreshOauthBearerToken: (value: string) => admin.push(value) });
       expect(admin).toEqual([refreshed.tokenValue]);
-      detach();
     } finally {
       await auth.stop();
     }

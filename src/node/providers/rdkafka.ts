@@ -30,11 +30,11 @@ export interface RdkafkaRefreshedToken {
 export interface RdkafkaOauthBearer {
   /**
    * node-rdkafka: waits for the first token and sets it on `client` (call before `connect()`), then sets each
-   * refreshed token. Returns the function that stops setting them.
+   * refreshed token until {@link RdkafkaOauthBearer.stop}. Resolves with the client, so `connect()` can follow.
    * @throws OAuthBearerError `ERR_TOKEN_PROVIDER` when the first token cannot be had (its `cause` says why);
    *   librdkafka's own refusal of a token (an Error from the binding)
    */
-  attach(client: RdkafkaClient): Promise<() => void>;
+  attach<C extends RdkafkaClient>(client: C): Promise<C>;
   /** @confluentinc/kafka-javascript's `oauthbearer_token_refresh_cb`. */
   readonly refreshCallback: (oauthbearerConfig?: string) => Promise<RdkafkaRefreshedToken>;
   /** The token source behind it. */
@@ -56,8 +56,7 @@ function setToken(client: RdkafkaClient, value: string): void {
  * @example
  * ```ts
  * const producer = new Kafka.Producer({ 'metadata.broker.list': broker, 'security.protocol': 'sasl_plaintext', 'sasl.mechanisms': 'OAUTHBEARER' });
- * await rdkafkaOauthBearer(props).attach(producer);
- * producer.connect();
+ * (await rdkafkaOauthBearer(props).attach(producer)).connect();
  * ```
  */
 export function rdkafkaOauthBearer(props: KafkaProps, options: KafkaTokenSourceOptions = {}): RdkafkaOauthBearer {
@@ -67,13 +66,14 @@ export function rdkafkaOauthBearer(props: KafkaProps, options: KafkaTokenSourceO
     async attach(client) {
       const { token } = await source.current();
       setToken(client, token.value);
-      return source.onToken(({ token: next }) => {
+      source.onToken(({ token: next }) => {
         try {
           setToken(client, next.value);
         } catch {
           // A client that has been disconnected refuses the token; its next connection would need a new client.
         }
       });
+      return client;
     },
     async refreshCallback() {
       const { token, extensions } = await source.current();
