@@ -28,7 +28,7 @@ except Exception as e:
     print('error', type(e).__name__, e)
     sys.exit(1)
 `;
-const python = (address: string, token: string) => run(PYTHON, ['-c', SCRIPT, address], { timeoutMs: 20_000, env: { ...process.env, TOKEN: token } });
+const python = (address: string, token: string, script = SCRIPT) => run(PYTHON, ['-c', script, address], { timeoutMs: 20_000, env: { ...process.env, TOKEN: token } });
 
 let oidc: OidcServer;
 beforeAll(async () => {
@@ -81,6 +81,22 @@ describe('kafka-python 2.0.2', () => {
       // serve sees the connection end in the middle of the exchange (it reports the reason only after the %x01).
       await serve.waitFor(/ closed by client(: ECONNRESET)? \(state authenticating\)$/);
       expect(serve.lines.filter((l) => / authenticated /.test(l))).toEqual([]);
+    } finally {
+      await serve.stop();
+    }
+  }, 30_000);
+
+  it('no KIP-368: past connections.max.reauth.ms=3000 the same connections keep answering (Kafka sets no session expiry after SaslHandshake v0)', async () => {
+    const serve = await startServe(unsecuredBroker('', { 'connections.max.reauth.ms': '3000' }));
+    try {
+      const token = createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'py-alice' }, Date.now()).value;
+      const twice = SCRIPT.replace("print('topics', sorted(c.topics()))", "print('topics', sorted(c.topics()))\n    import time; time.sleep(3.5)\n    print('topics', sorted(c.topics()))");
+      const result = await python(serve.address, token, twice);
+      expect(result.stdout).toBe('topics []\ntopics []\n');
+      // Every connection authenticated once, none re-authenticated, none closed by the broker.
+      const authenticated = serve.lines.filter((l) => / authenticated principal="py-alice"/.test(l));
+      expect(authenticated.length).toBeGreaterThanOrEqual(1);
+      expect(serve.lines.filter((l) => / re-authenticated | closed by broker/.test(l))).toEqual([]);
     } finally {
       await serve.stop();
     }
