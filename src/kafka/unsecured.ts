@@ -515,7 +515,7 @@ export function validateUnsecuredToken(value: string, options: JaasOptions | Uns
   if (jws.iat !== null && jws.exp <= jws.iat) illegal('The Expiration Time was not after the Issued At time');
   for (const required of cfg.requiredScope) {
     if (!jws.token.scope.includes(required)) {
-      throw new OAuthBearerError('ERR_INSUFFICIENT_SCOPE', `The token's scope is missing a required scope item (${required.length} characters)`, {
+      throw new OAuthBearerError('ERR_INSUFFICIENT_SCOPE', `The token's scope lacks ${JSON.stringify(required.slice(0, 64))}, which unsecuredValidatorRequiredScope requires`, {
         status: 'insufficient_scope',
         scope: `[${cfg.requiredScope.join(', ')}]`,
       });

@@ -14,6 +14,8 @@ import { createUnsecuredToken, unsecuredLoginExtensions } from '../kafka/unsecur
 import { validateClientJwt } from '../jose/claims.js';
 import type { BearerToken } from '../token.js';
 import { kafkaTokenRetriever } from './token-retriever.js';
+import { tlsHttp } from './http.js';
+import { loadTlsMaterial } from './net/tls.js';
 
 /** Kafka's client property names read here. */
 export const CLIENT_CONFIG = {
@@ -53,6 +55,8 @@ export interface ClientConfig {
   /** The client properties, for the `ssl.*` settings. */
   readonly props: ReadonlyMap<string, string>;
   readonly warnings: readonly string[];
+  /** Releases the token endpoint's TLS connections. */
+  close(): void;
 }
 
 function configError(name: string, problem: string): never {
@@ -61,15 +65,16 @@ function configError(name: string, problem: string): never {
 
 /**
  * Reads client properties. `security.protocol` must be SASL_PLAINTEXT or SASL_SSL and `sasl.mechanism` OAUTHBEARER
- * (Kafka's defaults, PLAINTEXT and GSSAPI, have no OAUTHBEARER exchange to show).
+ * (Kafka's defaults, PLAINTEXT and GSSAPI, have no OAUTHBEARER exchange to show). The token endpoint's TLS trust
+ * and client certificate come from the JAAS options' `ssl.*` settings, as Kafka's JaasOptionsUtils reads them.
  * @throws OAuthBearerError `ERR_CONFIG`, `ERR_JAAS_CONFIG`, `ERR_URL_NOT_ALLOWED` naming the setting
  * @example
  * ```ts
- * const config = parseClientConfig(parseProperties('security.protocol=SASL_PLAINTEXT\nsasl.mechanism=OAUTHBEARER\n'
+ * const config = await loadClientConfig(parseProperties('security.protocol=SASL_PLAINTEXT\nsasl.mechanism=OAUTHBEARER\n'
  *   + 'sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="alice";'));
  * ```
  */
-export function parseClientConfig(props: ReadonlyMap<string, string>): ClientConfig {
+export async function loadClientConfig(props: ReadonlyMap<string, string>): Promise<ClientConfig> {
   const warnings: string[] = [];
   const protocol = (configString(props, CLIENT_CONFIG.securityProtocol, 'PLAINTEXT')).toUpperCase();
   if (protocol !== 'SASL_PLAINTEXT' && protocol !== 'SASL_SSL') {
@@ -90,9 +95,18 @@ export function parseClientConfig(props: ReadonlyMap<string, string>): ClientCon
   let login: ClientConfig['login'];
   let fetchToken: () => Promise<BearerToken>;
   let extensions: ReadonlyMap<string, string>;
+  let close = (): void => {};
   if (handler !== null && (LOGIN_HANDLERS.oauth as readonly string[]).includes(handler)) {
     login = 'oauth';
-    const retrieve = kafkaTokenRetriever(props, jaas.options);
+    const tls = await loadTlsMaterial(jaas.options);
+    let http;
+    if (tls.ca !== undefined || tls.cert !== undefined) {
+      const port = tlsHttp({ ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key! }),
+        ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }) });
+      http = port;
+      close = () => port.close();
+    }
+    const retrieve = kafkaTokenRetriever(props, jaas.options, http === undefined ? {} : { ports: { http } });
     extensions = new Map([...jaas.options].filter(([k]) => k.startsWith('extension_')).map(([k, v]) => [k.slice('extension_'.length), v]));
     // Kafka's client checks what the endpoint sent (LoginAccessTokenValidator / ClientJwtValidator) before using it.
     fetchToken = async () => validateClientJwt((await retrieve()).accessToken, { subClaimName: sasl.subClaimName, scopeClaimName: sasl.scopeClaimName });
@@ -115,6 +129,6 @@ export function parseClientConfig(props: ReadonlyMap<string, string>): ClientCon
     refresh: refreshConfig(props),
     clientId: configString(props, CLIENT_CONFIG.clientId, 'oauthbearer-connect'),
     requestTimeoutMs: configInt(props, CLIENT_CONFIG.requestTimeoutMs, 30_000, [0, 2_147_483_647]),
-    props, warnings,
+    props, warnings, close,
   };
 }

@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { OAuthBearerError, isOAuthBearerError } from '../../errors.js';
 import { configString, parseProperties } from '../../kafka/properties.js';
 import type { MetadataResponse } from '../../kafka/wire/messages.js';
-import { parseClientConfig } from '../client-config.js';
+import { loadClientConfig } from '../client-config.js';
 import { parseHostPort } from '../broker-config.js';
 import { startTokenHolder } from '../holder.js';
 import { connectBroker, type BrokerConnection, type ClientEvent } from '../net/client.js';
 import { loadTlsMaterial, SSL_CONFIG } from '../net/tls.js';
-import { errorChain } from './serve.js';
+import { chainText } from './serve.js';
 import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, type CliIO, type Command } from './io.js';
 
 const USAGE = `Usage: oauthbearer connect --bootstrap HOST:PORT --config client.properties [--stay SECONDS]
@@ -73,10 +73,6 @@ function parseArgs(argv: readonly string[]): ConnectArgs {
   return args;
 }
 
-function chainText(error: unknown): string {
-  return errorChain(error).map((e) => `${e.code}: ${e.message}`).join(' ← ');
-}
-
 function packageVersion(): Promise<string> {
   return readFile(new URL('../../../package.json', import.meta.url), 'utf8')
     .then((text) => String((JSON.parse(text) as { version?: unknown }).version ?? '0'), () => '0');
@@ -119,7 +115,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     } catch (cause) {
       throw new OAuthBearerError('ERR_FILE', `${args.config} could not be read: ${(cause as Error).message}`, { cause });
     }
-    config = parseClientConfig(parseProperties(text));
+    config = await loadClientConfig(parseProperties(text));
     for (const warning of config.warnings) io.err(`oauthbearer connect: note: ${warning}`);
     if (config.securityProtocol === 'SASL_SSL') {
       tls = {
@@ -214,6 +210,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   } finally {
     connection?.close();
     await holder.stop();
+    config.close();
   }
 }
 

@@ -89,6 +89,24 @@ export function errorChain(error: unknown): Array<{ code: string; message: strin
   return chain;
 }
 
+/**
+ * The error chain as text, outermost first: `CODE: message ← CODE: message`. Where an error's message quotes its
+ * cause's, the quote is dropped from the outer one, so the cause's own words are shown once, with its code.
+ */
+export function chainText(error: unknown): string {
+  const chain = errorChain(error);
+  // A cause that only repeats its error's message (a wrapped socket error) adds nothing.
+  for (let i = chain.length - 1; i > 0; i--) if (chain[i]!.message === chain[i - 1]!.message) chain.splice(i, 1);
+  return chain.map((e, i) => {
+    const inner = chain[i + 1]?.message;
+    let message = e.message;
+    if (inner !== undefined && inner !== '' && message.includes(inner)) {
+      message = message.replace(`: ${inner}`, '').replace(` (${inner})`, '').replace(inner, '').trim();
+    }
+    return message === '' ? e.code : `${e.code}: ${message}`;
+  }).join(' ← ');
+}
+
 function softwareText(software: ClientSoftware): string {
   return software === null ? '' : ` client=${JSON.stringify(`${software.name}/${software.version}`)}`;
 }
@@ -132,7 +150,7 @@ export function formatEvent(event: BrokerEvent, json: boolean): string | null {
           kafka, client: softwareJson(event.clientSoftware), token: event.token === null ? null : tokenParts(event.token),
         });
       }
-      const reason = chain.map((e) => `${e.code}: ${e.message}`).join(' ← ');
+      const reason = chainText(event.error);
       const sent = kafka === null ? 'closes the connection without a response'
         : `${kafkaErrorName(kafka.errorCode)}${kafka.errorMessage === null ? '' : ` ${JSON.stringify(kafka.errorMessage)}`}`;
       return `${event.peer} ${event.reauthentication ? 're-authentication' : 'authentication'} failed: ${reason} | kafka: ${sent} |`
@@ -147,7 +165,7 @@ export function formatEvent(event: BrokerEvent, json: boolean): string | null {
         });
       }
       if (event.by === 'broker' && event.reason !== null) {
-        return `${event.peer} closed by broker: ${errorChain(event.reason).map((e) => `${e.code}: ${e.message}`).join(' ← ')}`;
+        return `${event.peer} closed by broker: ${chainText(event.reason)}`;
       }
       return `${event.peer} closed by client${event.socketError === null ? '' : `: ${event.socketError}`} (state ${event.state})`;
     }
@@ -248,7 +266,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   } catch (error) {
     validatorClose();
     if (!isOAuthBearerError(error)) throw error;
-    io.err(`oauthbearer serve: ${errorChain(error).map((e) => `${e.code}: ${e.message}`).join(' ← ')}`);
+    io.err(`oauthbearer serve: ${chainText(error)}`);
     return EXIT_USAGE;
   }
   await new Promise<void>((resolve) => {

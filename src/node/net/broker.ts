@@ -71,8 +71,17 @@ export interface RunningBroker {
   close(): Promise<void>;
 }
 
+/** How long a closing connection may take to flush its last responses before it is destroyed. */
+const CLOSE_GRACE_MS = 2_000;
+
 /** Most bytes read to find the client software in ApiVersions v3 (the first frames only). */
 const SNIFF_LIMIT_BYTES = 65_536;
+
+/** OpenSSL's `…:error:0A0000C7:SSL routines:FUNCTION:REASON:file:line:` as `REASON (FUNCTION)`. */
+function opensslReason(message: string): string {
+  const m = /:SSL routines:([^:]*):([^:]+):/.exec(message);
+  return m === null ? message.trim() : `${m[2]} (${m[1]})`;
+}
 
 function peerOf(socket: Socket): string {
   const host = socket.remoteAddress ?? '?';
@@ -113,7 +122,8 @@ function softwareSniffer(): { push(bytes: Uint8Array): void; readonly software: 
 
 /**
  * Starts a broker listening on `host:port`.
- * @throws OAuthBearerError `ERR_CONFIG` when the address cannot be bound (in use, not local)
+ * @throws OAuthBearerError `ERR_CONFIG` when the address cannot be bound (in use, not local); `ERR_USAGE_ARGUMENT`
+ *   for session options the broker machine refuses
  * @example
  * ```ts
  * const broker = await startBroker({ host: '127.0.0.1', port: 0, validator: unsecuredValidator({}), onEvent: console.log });
@@ -139,13 +149,8 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
     const broker = {
       nodeId: 0, host: boundHost, port: boundPort, ...sessionOptions.broker,
     };
-    let session: BrokerSession;
-    try {
-      session = createBrokerSession({ ...sessionOptions, broker }, now());
-    } catch (error) {
-      socket.destroy();
-      throw error;
-    }
+    // The options were checked once at start, so this does not throw.
+    const session: BrokerSession = createBrokerSession({ ...sessionOptions, broker }, now());
     const sniffer = softwareSniffer();
     let lastToken: string | null = null;
     let closing: OAuthBearerError | null = null;
@@ -227,8 +232,9 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
           case 'close':
             closing = action.reason;
             options.onEvent({ type: 'closed', connection: id, peer, by: 'broker', reason: action.reason, socketError: null, state: session.state });
-            // Kafka closes after the queued responses are written.
+            // Kafka closes after the queued responses are written; a client that does not read is not waited for.
             socket.end(() => socket.destroy());
+            setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
             break;
         }
         if (closing !== null) break;
@@ -236,6 +242,8 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       schedule();
     };
 
+    // The machine may already want to wake (connections.max.idle.ms from the connection's start).
+    step(() => {});
     socket.on('data', (chunk: Buffer) => {
       if (closing !== null) return;
       sniffer.push(chunk);
@@ -257,6 +265,9 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       if (closing === null) socket.end();
     });
   };
+
+  // Bad machine options fail here, at start, not on the first connection.
+  createBrokerSession({ ...options.session, broker: { nodeId: 0, host: options.host, port: options.port, ...options.session?.broker } }, now());
 
   let server: NetServer;
   if (tls === null) {
@@ -280,7 +291,7 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       handle(socket, thumbprint);
     });
     server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
-      options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message: error.message });
+      options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message: opensslReason(error.message) });
     });
   }
   server.on('error', () => {});

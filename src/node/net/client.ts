@@ -48,6 +48,9 @@ export interface BrokerConnection {
   readonly state: string;
 }
 
+/** How long a closing connection may take to flush before it is destroyed. */
+const CLOSE_GRACE_MS = 2_000;
+
 function networkError(message: string, cause?: unknown): OAuthBearerError {
   return new OAuthBearerError('ERR_NETWORK', message, cause === undefined ? {} : { cause });
 }
@@ -130,6 +133,8 @@ export async function connectBroker(options: BrokerConnectOptions): Promise<Brok
     emit({ type: 'closed', by, reason, socketError });
     if (timer !== null) clearTimeout(timer);
     socket.end(() => socket.destroy());
+    // A peer that does not read keeps our queued bytes from flushing: do not wait for it.
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   };
   const step = (call: () => void): void => {
     if (closed !== null) return;
@@ -214,7 +219,7 @@ export async function connectBroker(options: BrokerConnectOptions): Promise<Brok
         emit({ type: 'closed', by: 'client', reason: null, socketError: null });
         if (timer !== null) clearTimeout(timer);
         socket.end(() => socket.destroy());
-        setTimeout(() => socket.destroy(), 1000).unref();
+        setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
       }
     },
   };
