@@ -103,6 +103,7 @@ describe(`librdkafka ${Kafka.librdkafkaVersion} (node-rdkafka)`, () => {
       // RFC 7518 §3.4: an ES256 JWS signature is the 64-octet R || S; a DER SEQUENCE of two INTEGERs is 70-72.
       expect(refused?.refused).toMatch(/^signature verification failed; ES256 signature of (6[5-9]|7[0-2]) bytes$/);
       expect(logs.join('\n')).toContain('Failed to retrieve JWT token');
+      expect(() => client.disconnect(() => undefined)).toThrow('Producer not connected');
     } finally {
       await disconnect(client);
       await serve.stop();
@@ -167,6 +168,8 @@ describe(`librdkafka ${Kafka.librdkafkaVersion} (node-rdkafka)`, () => {
       expect(lines[0]).toBe('authenticated principal="alice" client="librdkafka/2.12.0" session_lifetime_ms=3000 extensions={}');
       expect(lines.slice(1).every((l) => l.startsWith('re-authenticated principal="alice"'))).toBe(true);
       expect(lines.length).toBeGreaterThanOrEqual(2);
+      // node-rdkafka's setOauthBearerToken passes an empty principal (src/connection.cc NodeSetToken).
+      expect(logs.join('\n')).toContain('SASL OAUTHBEARER authentication successful (principal=)');
     } finally {
       await disconnect(client);
       await auth.stop();
