@@ -86,6 +86,30 @@ describe('KafkaJS 2.2.4 with oauthbearer/kafkajs', () => {
     }
   });
 
+  it('the broker\'s message reaches the user when the broker fails the exchange at once: the authzid quirk\'s malformed GS2 header', async () => {
+    const serve = await startServe(unsecuredBroker());
+    const provider = oauthBearerProvider({ 'sasl.jaas.config': `${MODULE} required unsecuredLoginStringClaim_sub="alice";` });
+    // KafkaJS writes `n,"a=alice,`; Kafka's broker answers SASL_AUTHENTICATION_FAILED with its fixed message.
+    const client = new Kafka({
+      clientId: 'kafkajs-interop', brokers: [serve.address], logLevel: logLevel.NOTHING, retry: { retries: 0 },
+      sasl: { mechanism: 'oauthbearer', oauthBearerProvider: provider, authorizationIdentity: 'alice' } as never,
+    }).admin();
+    try {
+      const error = await client.connect().then(() => null, (e: unknown) => e);
+      expect(error).toMatchObject({
+        name: 'KafkaJSSASLAuthenticationError',
+        message: 'SASL OAUTHBEARER authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism OAUTHBEARER',
+      });
+      const failed = await serve.waitFor(/ authentication failed: /);
+      expect(failed).toContain('ERR_GS2_HEADER');
+      expect(failed).toContain('kafka: SASL_AUTHENTICATION_FAILED (58) "Authentication failed during authentication due to invalid credentials with SASL mechanism OAUTHBEARER"');
+    } finally {
+      await client.disconnect().catch(() => undefined);
+      await provider.stop();
+      await serve.stop();
+    }
+  });
+
   it('a provider failure is KafkaJS\'s connection error, with our error and its cause inside', async () => {
     const serve = await startServe(unsecuredBroker());
     const http = tlsHttp({ ca: oidc.pem('ca.crt') });
