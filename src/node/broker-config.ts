@@ -26,6 +26,7 @@ export const BROKER_CONFIG = {
   jaasConfig: 'sasl.jaas.config',
   connectionsMaxIdleMs: 'connections.max.idle.ms',
   serverMaxReceiveSize: 'sasl.server.max.receive.size',
+  failedAuthenticationDelayMs: 'connection.failed.authentication.delay.ms',
   nodeId: 'node.id',
   brokerId: 'broker.id',
   clusterId: 'cluster.id',
@@ -45,6 +46,7 @@ export const BROKER_DEFAULTS = {
   port: 9092,
   connectionsMaxIdleMs: 600_000,
   serverMaxReceiveSize: 524_288,
+  failedAuthenticationDelayMs: 100,
 } as const;
 
 /** The listener serve binds. */
@@ -85,6 +87,8 @@ export interface BrokerConfig {
   readonly maxReauthMs: number | null;
   readonly idleTimeoutMs: number;
   readonly maxReceiveBytes: number;
+  /** `connection.failed.authentication.delay.ms`: how long a failed connection waits before its answer and close. */
+  readonly failedAuthenticationDelayMs: number;
   readonly validator: ValidatorConfig;
   readonly clientAuth: SslClientAuth;
   readonly nodeId: number;
@@ -176,6 +180,7 @@ export function parseBrokerConfig(raw: ReadonlyMap<string, string>, listen?: str
   const sasl = kafkaSaslConfig(props);
   const idleTimeoutMs = configLong(props, BROKER_CONFIG.connectionsMaxIdleMs, BROKER_DEFAULTS.connectionsMaxIdleMs);
   const maxReceiveBytes = configInt(props, BROKER_CONFIG.serverMaxReceiveSize, BROKER_DEFAULTS.serverMaxReceiveSize, [1, 2_147_483_647]);
+  const failedAuthenticationDelayMs = configInt(props, BROKER_CONFIG.failedAuthenticationDelayMs, BROKER_DEFAULTS.failedAuthenticationDelayMs, [0, 2_147_483_647]);
 
   const jaasText = configString(props, BROKER_CONFIG.jaasConfig, null);
   const jaasOptions = jaasText === null ? new Map<string, string>() : parseJaasConfig(jaasText).options;
@@ -209,7 +214,7 @@ export function parseBrokerConfig(raw: ReadonlyMap<string, string>, listen?: str
   return {
     listener, advertised, mechanisms,
     maxReauthMs: sasl.connectionsMaxReauthMs > 0 ? sasl.connectionsMaxReauthMs : null,
-    idleTimeoutMs, maxReceiveBytes, validator, clientAuth,
+    idleTimeoutMs, maxReceiveBytes, failedAuthenticationDelayMs, validator, clientAuth,
     nodeId: nodeId < 0 ? 0 : nodeId,
     clusterId: configString(props, BROKER_CONFIG.clusterId, null),
     rack: configString(props, BROKER_CONFIG.rack, null),

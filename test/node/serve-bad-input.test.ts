@@ -157,3 +157,25 @@ describe('serve and a client that breaks the SASL sequence', () => {
     expect(line).toContain('| kafka: ILLEGAL_SASL_STATE (34) |');
   });
 });
+
+describe('serve and connection.failed.authentication.delay.ms', () => {
+  it('answers a failed authentication only after the configured delay, then closes', async () => {
+    const broker = await serveWith('connection.failed.authentication.delay.ms=600');
+    const expired = createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'slowfail', unsecuredLoginLifetimeSeconds: '1' }, Date.now() - 60_000).value;
+    const c = await rawConnect(broker.port);
+    await c.write(requests.apiVersions(3));
+    await c.nextFrame();
+    await c.write(requests.handshake());
+    await c.nextFrame();
+    await c.write(requests.authenticate(expired));
+    await c.nextFrame(); // the error challenge
+    const sent = Date.now();
+    await c.write(requests.authenticateBytes(Uint8Array.of(0x01)));
+    const failure = decode<SaslAuthenticateResponse>(await c.nextFrame(5_000), API_KEY.SASL_AUTHENTICATE, 1);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(550);
+    expect(failure.errorCode).toBe(ERROR_CODE.SASL_AUTHENTICATION_FAILED);
+    expect(failure.errorMessage).toBe('{"status":"invalid_token"}');
+    await c.closed;
+    expect(await broker.io.waitFor(new RegExp(`^${c.peer} authentication failed: .*ERR_UNSECURED_TOKEN`))).toBeTruthy();
+  });
+});

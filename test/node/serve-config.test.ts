@@ -15,7 +15,10 @@ describe('parseBrokerConfig', () => {
   it('has Kafka\'s defaults and the unsecured validator with no properties', () => {
     const c = parseBrokerConfig(new Map());
     expect(c.listener).toEqual({ name: 'SASL_PLAINTEXT', securityProtocol: 'SASL_PLAINTEXT', host: '127.0.0.1', port: 9092 });
-    expect(c).toMatchObject({ maxReauthMs: null, idleTimeoutMs: BROKER_DEFAULTS.connectionsMaxIdleMs, maxReceiveBytes: 524_288, clientAuth: 'none', nodeId: 0, mechanisms: ['OAUTHBEARER'] });
+    expect(c).toMatchObject({
+      maxReauthMs: null, idleTimeoutMs: BROKER_DEFAULTS.connectionsMaxIdleMs, maxReceiveBytes: 524_288, failedAuthenticationDelayMs: 100,
+      clientAuth: 'none', nodeId: 0, mechanisms: ['OAUTHBEARER'],
+    });
     expect(c.validator).toEqual({ kind: 'unsecured', options: new Map() });
   });
 
@@ -30,10 +33,11 @@ describe('parseBrokerConfig', () => {
       'listener.name.external.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredValidatorRequiredScope="kafka";',
       'ssl.client.auth=REQUIRED',
       'node.id=7',
+      'connection.failed.authentication.delay.ms=0',
     ].join('\n')), '127.0.0.1:0');
     expect(c.listener).toEqual({ name: 'EXTERNAL', securityProtocol: 'SASL_SSL', host: '127.0.0.1', port: 0 });
     expect(c.advertised).toEqual({ host: 'kafka.example', port: 9093 });
-    expect(c).toMatchObject({ maxReauthMs: 2000, idleTimeoutMs: 300, clientAuth: 'required', nodeId: 7 });
+    expect(c).toMatchObject({ maxReauthMs: 2000, idleTimeoutMs: 300, clientAuth: 'required', nodeId: 7, failedAuthenticationDelayMs: 0 });
     expect(c.validator).toEqual({ kind: 'unsecured', options: new Map([['unsecuredValidatorRequiredScope', 'kafka']]) });
   });
 

@@ -20,6 +20,9 @@ const AUTHORIZED_OPERATIONS_DEFAULT = -2147483648;
 /** One api's codec: version ranges and the four directions. */
 export interface ApiCodec {
   readonly name: string;
+  /** `MetadataRequest`, `MetadataResponse`: the names errors give. */
+  readonly requestName: string;
+  readonly responseName: string;
   readonly minVersion: number;
   readonly maxVersion: number;
   readonly firstFlexibleVersion: number;
@@ -357,22 +360,22 @@ function writeMetadataResponse(w: Writer, body: MetadataResponse, version: numbe
 /** The four apis, by key. */
 export const API_CODECS: ReadonlyMap<number, ApiCodec> = new Map<number, ApiCodec>([
   [3, {
-    name: 'Metadata', minVersion: 0, maxVersion: 12, firstFlexibleVersion: 9,
+    name: 'Metadata', requestName: 'MetadataRequest', responseName: 'MetadataResponse', minVersion: 0, maxVersion: 12, firstFlexibleVersion: 9,
     readRequest: readMetadataRequest, writeRequest: (w, b, v, f) => writeMetadataRequest(w, b as MetadataRequest, v, f),
     readResponse: readMetadataResponse, writeResponse: (w, b, v, f) => writeMetadataResponse(w, b as MetadataResponse, v, f),
   }],
   [17, {
-    name: 'SaslHandshake', minVersion: 0, maxVersion: 1, firstFlexibleVersion: -1,
+    name: 'SaslHandshake', requestName: 'SaslHandshakeRequest', responseName: 'SaslHandshakeResponse', minVersion: 0, maxVersion: 1, firstFlexibleVersion: -1,
     readRequest: readSaslHandshakeRequest, writeRequest: (w, b) => writeSaslHandshakeRequest(w, b as SaslHandshakeRequest),
     readResponse: readSaslHandshakeResponse, writeResponse: (w, b) => writeSaslHandshakeResponse(w, b as SaslHandshakeResponse),
   }],
   [18, {
-    name: 'ApiVersions', minVersion: 0, maxVersion: 4, firstFlexibleVersion: 3,
+    name: 'ApiVersions', requestName: 'ApiVersionsRequest', responseName: 'ApiVersionsResponse', minVersion: 0, maxVersion: 4, firstFlexibleVersion: 3,
     readRequest: readApiVersionsRequest, writeRequest: (w, b, v, f) => writeApiVersionsRequest(w, b as ApiVersionsRequest, v, f),
     readResponse: readApiVersionsResponse, writeResponse: (w, b, v, f) => writeApiVersionsResponse(w, b as ApiVersionsResponse, v, f),
   }],
   [36, {
-    name: 'SaslAuthenticate', minVersion: 0, maxVersion: 2, firstFlexibleVersion: 2,
+    name: 'SaslAuthenticate', requestName: 'SaslAuthenticateRequest', responseName: 'SaslAuthenticateResponse', minVersion: 0, maxVersion: 2, firstFlexibleVersion: 2,
     readRequest: readSaslAuthenticateRequest, writeRequest: (w, b, v, f) => writeSaslAuthenticateRequest(w, b as SaslAuthenticateRequest, v, f),
     readResponse: readSaslAuthenticateResponse, writeResponse: (w, b, v, f) => writeSaslAuthenticateResponse(w, b as SaslAuthenticateResponse, v, f),
   }],

@@ -229,7 +229,8 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
     const topics = (requested ?? []).map((t) => ({
       // Kafka: UNKNOWN_TOPIC_OR_PARTITION for a name it does not have, UNKNOWN_TOPIC_ID (100) for an id alone.
       errorCode: errorCode ?? (t.name === null ? 100 : ERROR_CODE.UNKNOWN_TOPIC_OR_PARTITION),
-      name: t.name === null && request.apiVersion < 12 ? '' : t.name,
+      // MetadataRequest.getErrorResponse: "the response does not allow null, so convert to empty string".
+      name: t.name === null && (request.apiVersion < 12 || errorCode !== null) ? '' : t.name,
       topicId: t.topicId ?? ZERO_UUID,
       isInternal: false,
       partitions: [],
@@ -263,22 +264,26 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
 
   // --- Phases ---
 
-  const readHeader = (frame: Uint8Array, what: string): RequestHeader | null => {
+  let firstFrame = true;
+  /** The request header of a frame, or null after closing for a frame that is not a Kafka request. */
+  const readHeader = (frame: Uint8Array, what: string, at: number): RequestHeader | null => {
+    const first = firstFrame;
+    firstFrame = false;
+    let header: RequestHeader;
     try {
-      const { header } = decodeRequestHeader(frame);
-      actions.push({ type: 'request', apiKey: header.requestApiKey, apiVersion: header.requestApiVersion, correlationId: header.correlationId, clientId: header.clientId });
-      return header;
+      header = decodeRequestHeader(frame).header;
     } catch (err) {
       if (!isOAuthBearerError(err)) throw err;
-      const reason = protocolError(`The client sent a frame of ${frame.length} bytes that is not a Kafka request ${what}: ${err.message}`, err);
-      return failOrClose(reason, what === 'as its first request'), null;
+      const reason = protocolError(`The client sent a frame of ${frame.length} bytes that is not a Kafka request ${first ? 'as its first request' : what}: ${err.message}`, err);
+      if (first) {
+        // INITIAL_REQUEST: not a Kafka request, and GSSAPI (the 0.9 fallback) not enabled: UnsupportedSaslMechanismException.
+        reportFailure(reason, null, null);
+        failAuthentication(reason, null, at);
+      } else closeNow(reason); // InvalidRequestException: closed at once.
+      return null;
     }
-  };
-  const failOrClose = (reason: OAuthBearerError, authentication: boolean): void => {
-    if (authentication) {
-      reportFailure(reason, null, null);
-      failAuthentication(reason, null, lastActivityMs);
-    } else closeNow(reason);
+    actions.push({ type: 'request', apiKey: header.requestApiKey, apiVersion: header.requestApiVersion, correlationId: header.correlationId, clientId: header.clientId });
+    return header;
   };
 
   const onHandshake = (header: RequestHeader, frame: Uint8Array, at: number): void => {
@@ -310,7 +315,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
   };
 
   const onInitial = (frame: Uint8Array, at: number, afterApiVersions: boolean): void => {
-    const header = readHeader(frame, afterApiVersions ? 'after ApiVersions' : 'as its first request');
+    const header = readHeader(frame, afterApiVersions ? 'after ApiVersions' : 'before SaslHandshake', at);
     if (header === null) return;
     const apiKey = header.requestApiKey;
     if (apiKey === API_KEY.API_VERSIONS) {
@@ -406,7 +411,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
     if (p.raw) {
       token = frame;
     } else {
-      const header = readHeader(frame, 'during SASL authentication');
+      const header = readHeader(frame, 'during SASL authentication', at);
       if (header === null) return;
       let request: DecodedRequest | null = null;
       try {
@@ -451,7 +456,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs = 0): B
   };
 
   const onAuthenticated = (frame: Uint8Array, at: number): void => {
-    const header = readHeader(frame, 'after authentication');
+    const header = readHeader(frame, 'after authentication', at);
     if (header === null) return;
     const apiKey = header.requestApiKey;
     const version = header.requestApiVersion;

@@ -14,6 +14,8 @@ const MAX_VARINT_BYTES = 5;
 const MAX_STRING_BYTES = 0x7fff;
 /** A uuid is 16 bytes on the wire (Uuid.java); its text is 22 base64url characters. */
 const UUID_BYTES = 16;
+/** Strings up to this many bytes are decoded by a plain ASCII loop when they are ASCII (cheaper than TextDecoder). */
+const SHORT_STRING_BYTES = 32;
 /** Start size of the shared writer; it grows by doubling and is reused, so steady-state encoding allocates once. */
 const WRITER_START_BYTES = 4096;
 /** The writer keeps at most this much between uses, so one huge message does not pin memory for good. */
@@ -27,20 +29,28 @@ export function frameError(message: string): never {
   throw new OAuthBearerError('ERR_KAFKA_FRAME', message);
 }
 
-/** Reads one frame. `what` names the message in errors (`SaslAuthenticateRequest v2`). */
+/**
+ * Reads one frame. `what` and `version` name the message in errors (`SaslAuthenticateRequest v2`); the text is
+ * built only when an error is raised, so a decode allocates no strings for it.
+ */
 export class Reader {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
   pos: number;
   readonly end: number;
   what: string;
+  version = -1;
 
   constructor(bytes: Uint8Array, what: string, pos = 0) {
+    // No DataView: integers are read from the bytes directly, so a Reader costs one small object.
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = pos;
     this.end = bytes.length;
     this.what = what;
+  }
+
+  /** The message's name for an error text. */
+  get name(): string {
+    return this.version < 0 ? this.what : `${this.what} v${this.version}`;
   }
 
   get remaining(): number {
@@ -49,13 +59,13 @@ export class Reader {
 
   need(n: number, field: string): void {
     if (n > this.end - this.pos) {
-      frameError(`${this.what}: ${field} needs ${n} bytes but the frame has ${this.end - this.pos} left (truncated frame or field)`);
+      frameError(`${this.name}: ${field} needs ${n} bytes but the frame has ${this.end - this.pos} left (truncated frame or field)`);
     }
   }
 
   int8(field: string): number {
     this.need(1, field);
-    return this.view.getInt8(this.pos++);
+    return (this.bytes[this.pos++]! << 24) >> 24;
   }
 
   /** Kafka's readByte() != 0: any non-zero byte is true. */
@@ -66,23 +76,29 @@ export class Reader {
 
   int16(field: string): number {
     this.need(2, field);
-    const v = this.view.getInt16(this.pos);
+    const b = this.bytes;
+    const v = ((b[this.pos]! << 24) >> 16) | b[this.pos + 1]!;
     this.pos += 2;
     return v;
   }
 
   int32(field: string): number {
     this.need(4, field);
-    const v = this.view.getInt32(this.pos);
+    const v = this.int32At(this.pos);
     this.pos += 4;
     return v;
+  }
+
+  private int32At(at: number): number {
+    const b = this.bytes;
+    return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
   }
 
   /** An int64 as a number (exact up to 2^53). */
   int64(field: string): number {
     this.need(8, field);
-    const hi = this.view.getInt32(this.pos);
-    const lo = this.view.getUint32(this.pos + 4);
+    const hi = this.int32At(this.pos);
+    const lo = this.int32At(this.pos + 4) >>> 0;
     this.pos += 8;
     return hi * 4294967296 + lo;
   }
@@ -92,13 +108,13 @@ export class Reader {
     let value = 0;
     let shift = 0;
     for (let i = 0; i < MAX_VARINT_BYTES; i++) {
-      if (this.pos >= this.end) frameError(`${this.what}: ${field} (an unsigned varint) runs past the end of the frame`);
+      if (this.pos >= this.end) frameError(`${this.name}: ${field} (an unsigned varint) runs past the end of the frame`);
       const b = this.bytes[this.pos++]!;
       value |= (b & 0x7f) << shift;
       if ((b & 0x80) === 0) return value | 0;
       shift += 7;
     }
-    return frameError(`${this.what}: ${field} is a varint longer than ${MAX_VARINT_BYTES} bytes`);
+    return frameError(`${this.name}: ${field} is a varint longer than ${MAX_VARINT_BYTES} bytes`);
   }
 
   uuid(field: string): string {
@@ -112,7 +128,7 @@ export class Reader {
   stringLength(flexible: boolean, field: string): number {
     if (!flexible) return this.int16(field);
     const length = this.uvarint(field) - 1;
-    if (length > MAX_STRING_BYTES) frameError(`${this.what}: ${field} has length ${length}, above Kafka's limit of ${MAX_STRING_BYTES}`);
+    if (length > MAX_STRING_BYTES) frameError(`${this.name}: ${field} has length ${length}, above Kafka's limit of ${MAX_STRING_BYTES}`);
     return length;
   }
 
@@ -125,7 +141,7 @@ export class Reader {
   /** A string Kafka declares non-nullable: a negative length is an error ("was serialized as null"). */
   string(flexible: boolean, field: string): string {
     const length = this.stringLength(flexible, field);
-    if (length < 0) frameError(`${this.what}: non-nullable field ${field} was serialized as null`);
+    if (length < 0) frameError(`${this.name}: non-nullable field ${field} was serialized as null`);
     return this.utf8(length, field);
   }
 
@@ -134,11 +150,16 @@ export class Reader {
     this.need(length, field);
     const start = this.pos;
     this.pos += length;
-    // ASCII fast path: most names on this wire are ASCII.
-    if (length <= 64) {
-      let ascii = true;
-      for (let i = start; i < start + length; i++) if (this.bytes[i]! > 0x7f) { ascii = false; break; }
-      if (ascii) return String.fromCharCode.apply(null, this.bytes.subarray(start, start + length) as unknown as number[]);
+    // ASCII fast path for short names (client ids, mechanisms, topics): no decoder call, no subarray.
+    if (length <= SHORT_STRING_BYTES) {
+      let text = '';
+      let i = start;
+      for (; i < start + length; i++) {
+        const c = this.bytes[i]!;
+        if (c > 0x7f) break;
+        text += String.fromCharCode(c);
+      }
+      if (i === start + length) return text;
     }
     return utf8Decoder.decode(this.bytes.subarray(start, start + length));
   }
@@ -151,7 +172,7 @@ export class Reader {
   /** A non-nullable bytes field (a copy: the frame buffer may be reused). */
   byteArray(flexible: boolean, field: string): Uint8Array {
     const length = this.bytesLength(flexible, field);
-    if (length < 0) frameError(`${this.what}: non-nullable field ${field} was serialized as null`);
+    if (length < 0) frameError(`${this.name}: non-nullable field ${field} was serialized as null`);
     this.need(length, field);
     const out = this.bytes.slice(this.pos, this.pos + length);
     this.pos += length;
@@ -166,18 +187,18 @@ export class Reader {
   arrayLength(flexible: boolean, field: string, nullable: boolean): number {
     const length = flexible ? this.uvarint(field) - 1 : this.int32(field);
     if (length < 0) {
-      if (!nullable) frameError(`${this.what}: non-nullable field ${field} was serialized as null`);
+      if (!nullable) frameError(`${this.name}: non-nullable field ${field} was serialized as null`);
       return -1;
     }
     if (length > this.end - this.pos) {
-      frameError(`${this.what}: ${field} announces ${length} elements, but there are only ${this.end - this.pos} bytes remaining`);
+      frameError(`${this.name}: ${field} announces ${length} elements, but there are only ${this.end - this.pos} bytes remaining`);
     }
     return length;
   }
 
   /** One unknown tagged field's bytes, kept as read (Kafka's readUnknownTaggedField). */
   unknownTag(list: TaggedField[] | undefined, tag: number, size: number): TaggedField[] {
-    if (size < 0) frameError(`${this.what}: tagged field ${tag} has a negative size`);
+    if (size < 0) frameError(`${this.name}: tagged field ${tag} has a negative size`);
     this.need(size, `tagged field ${tag}`);
     const out = list ?? [];
     out.push({ tag, data: this.bytes.slice(this.pos, this.pos + size) });

@@ -142,7 +142,8 @@ function endFrame(w: Writer): Uint8Array {
 }
 
 /**
- * Encodes a request with its header and 4-byte size.
+ * Encodes a request with its header and 4-byte size. An ApiVersions request above v4 is written in the v4 layout
+ * (a newer client's request, for testing a broker's KIP-511 answer).
  * @throws OAuthBearerError `ERR_KAFKA_VERSION` for an api or version this codec does not write, `ERR_USAGE_ARGUMENT` for a bad field
  * @example
  * ```ts
@@ -152,7 +153,10 @@ function endFrame(w: Writer): Uint8Array {
 export function encodeRequest(request: RequestToEncode): Uint8Array {
   const what = 'encodeRequest';
   const codec = codecFor(request.apiKey, what);
-  checkVersion(codec, request.apiVersion, what);
+  // An ApiVersions request above the versions we know is written in the newest layout: that is how a newer client's
+  // request reaches an older broker, which answers it at v0 (KIP-511). Every other api is held to its versions.
+  const futureApiVersions = request.apiKey === 18 && Number.isInteger(request.apiVersion) && request.apiVersion > codec.maxVersion && request.apiVersion <= 0x7fff;
+  if (!futureApiVersions) checkVersion(codec, request.apiVersion, what);
   checkInt32(request.correlationId, 'correlationId');
   checkBody(request.body, what);
   const flexible = isFlexible(codec, request.apiVersion);
@@ -178,6 +182,11 @@ export function encodeRequest(request: RequestToEncode): Uint8Array {
  */
 export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
   const r = new Reader(frame, 'RequestHeader');
+  const { header, headerVersion } = readRequestHeader(r);
+  return { header, headerVersion, bodyOffset: r.pos };
+}
+
+function readRequestHeader(r: Reader): { header: RequestHeader; headerVersion: number } {
   const apiKey = r.int16('requestApiKey');
   const apiVersion = r.int16('requestApiVersion');
   const flexibleFrom = firstFlexibleVersion(apiKey);
@@ -191,7 +200,7 @@ export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
     const tags = r.taggedFields();
     if (tags !== undefined) header.unknownTaggedFields = tags;
   }
-  return { header, headerVersion, bodyOffset: r.pos };
+  return { header, headerVersion };
 }
 
 /**
@@ -203,12 +212,14 @@ export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
  * ```
  */
 export function decodeRequest(frame: Uint8Array): DecodedRequest {
-  const { header, bodyOffset } = decodeRequestHeader(frame);
+  const r = new Reader(frame, 'RequestHeader');
+  const { header } = readRequestHeader(r);
   const apiKey = header.requestApiKey;
   const apiVersion = header.requestApiVersion;
   const codec = codecFor(apiKey, 'decodeRequest');
   checkVersion(codec, apiVersion, 'decodeRequest');
-  const r = new Reader(frame, `${codec.name}Request v${apiVersion}`, bodyOffset);
+  r.what = codec.requestName;
+  r.version = apiVersion;
   const body = codec.readRequest(r, apiVersion, isFlexible(codec, apiVersion)) as RequestBody;
   return { apiKey, apiVersion, header, body };
 }
@@ -257,7 +268,8 @@ export function decodeResponse(frame: Uint8Array, apiKey: number, apiVersion: nu
     if (tags !== undefined) header.unknownTaggedFields = tags;
   }
   const start = r.pos;
-  r.what = `${codec.name}Response v${apiVersion}`;
+  r.what = codec.responseName;
+  r.version = apiVersion;
   try {
     return { header, body: codec.readResponse(r, apiVersion, isFlexible(codec, apiVersion)) as ResponseBody };
   } catch (err) {

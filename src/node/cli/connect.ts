@@ -87,11 +87,6 @@ function metadataLines(body: MetadataResponse): string[] {
   return lines;
 }
 
-/** Waits for the next event that is not metadata (unless `wantMetadata`), bounded by `timeoutMs`. */
-async function nextEvent(connection: BrokerConnection, timeoutMs: number, signal?: AbortSignal): Promise<ClientEvent | null> {
-  return connection.next(timeoutMs, signal);
-}
-
 async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let args: ConnectArgs;
   try {
@@ -178,14 +173,14 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return null;
     };
 
-    let event = await nextEvent(connection, timeoutMs, io.signal);
+    let event = await connection.next(timeoutMs, io.signal);
     if (io.signal.aborted) return EXIT_OK;
     const early = ending(event, 'authentication');
     if (early !== null) return early;
     if (event!.type === 'authenticated') io.out(describe(event as Extract<ClientEvent, { type: 'authenticated' }>));
     connection.requestMetadata(null);
     for (;;) {
-      event = await nextEvent(connection, timeoutMs, io.signal);
+      event = await connection.next(timeoutMs, io.signal);
       if (io.signal.aborted) return EXIT_OK;
       const end = ending(event, 'metadata');
       if (end !== null) return end;
@@ -198,7 +193,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (args.staySeconds !== null) {
       const until = Date.now() + args.staySeconds * 1000;
       while (!io.signal.aborted && Date.now() < until) {
-        event = await nextEvent(connection, until - Date.now(), io.signal);
+        event = await connection.next(until - Date.now(), io.signal);
         if (event === null) break;
         const end = ending(event, 'stay');
         if (end !== null) return end;

@@ -26,6 +26,7 @@ SaslHandshake, SaslAuthenticate and Metadata (itself as the only broker), as Kaf
                        .sub.claim.name / .scope.claim.name / .clock.skew.seconds / .jwks.endpoint.refresh.ms /
                        .jwks.endpoint.retry.backoff.ms / .jwks.endpoint.retry.backoff.max.ms,
                        connections.max.reauth.ms, connections.max.idle.ms, sasl.server.max.receive.size,
+                       connection.failed.authentication.delay.ms,
                        ssl.keystore.type=PEM with ssl.keystore.location or ssl.keystore.certificate.chain and
                        ssl.keystore.key (+ ssl.key.password), ssl.truststore.type=PEM with ssl.truststore.location
                        or ssl.truststore.certificates, ssl.client.auth=none|requested|required,
@@ -251,6 +252,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       tls,
       session: {
         mechanisms: config.mechanisms, maxReauthMs: config.maxReauthMs, maxReceiveBytes: config.maxReceiveBytes, idleTimeoutMs: config.idleTimeoutMs,
+        failedAuthenticationDelayMs: config.failedAuthenticationDelayMs,
         broker: { nodeId: config.nodeId, rack: config.rack, clusterId: config.clusterId, ...(config.advertised ?? {}) },
       },
       validator: validator.validator,

@@ -12,6 +12,8 @@ export interface PairOptions {
   /** The token the client's driver provides at each 'need-token', given the time. */
   token: (nowMs: number, reauthentication: boolean) => { value: string; extensions?: ReadonlyMap<string, string> } | { error: unknown };
   startMs?: number;
+  /** False: the client's timers never fire (a client that does not re-authenticate). */
+  clientTimers?: boolean;
 }
 
 export class Pair {
@@ -80,11 +82,11 @@ export class Pair {
   /** Moves the clock to `untilMs`, firing each machine's timeout in order on the way. */
   async advance(untilMs: number): Promise<void> {
     for (let i = 0; i < 10_000 && this.closed === null; i++) {
-      const times = [this.broker.pollTimeout(), this.client.pollTimeout()].filter((t): t is number => t !== null && t <= untilMs);
+      const times = [this.broker.pollTimeout(), this.options.clientTimers === false ? null : this.client.pollTimeout()].filter((t): t is number => t !== null && t <= untilMs);
       if (times.length === 0) break;
       this.now = Math.max(this.now, Math.min(...times));
       this.broker.handleTimeout(this.now);
-      this.client.handleTimeout(this.now);
+      if (this.options.clientTimers !== false) this.client.handleTimeout(this.now);
       await this.run();
     }
     if (this.closed === null) this.now = Math.max(this.now, untilMs);
