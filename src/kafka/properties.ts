@@ -11,11 +11,48 @@ import { javaTrim, parseJavaDouble, parseJavaInt, parseJavaLong, parseJavaShort 
 /** Longest properties text read: 1 MiB, far above any client configuration. */
 export const MAX_PROPERTIES_LENGTH = 1 << 20;
 
-/** Settings as strings by name, as a Kafka client receives them. */
-export type KafkaProps = ReadonlyMap<string, string> | Readonly<Record<string, string | undefined>>;
+/**
+ * Kafka client properties as a user holds them: `java.util.Properties` text (a `client.properties` file's content),
+ * a Map, or a plain object. Object values may be numbers or booleans (as Kafka's `Map<String, ?>` configs take
+ * `Integer` or `Boolean`); they are read as their string form. An `undefined` or `null` value means "not set".
+ */
+export type KafkaProps =
+  | string
+  | ReadonlyMap<string, string>
+  | Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/**
+ * The properties as a Map of strings, whatever form they came in: text is parsed with {@link parseProperties}, a
+ * Map is kept, a plain object's own entries are read (numbers and booleans as strings; `undefined`/`null` dropped).
+ * @throws OAuthBearerError `ERR_CONFIG` for a value that is not a string, number or boolean, or for properties that
+ *   are none of text, a Map or an object; the errors of {@link parseProperties}
+ * @example
+ * ```ts
+ * propertyMap({ 'sasl.login.refresh.buffer.seconds': 120 }).get('sasl.login.refresh.buffer.seconds'); // '120'
+ * ```
+ */
+export function propertyMap(props: KafkaProps): ReadonlyMap<string, string> {
+  if (typeof props === 'string') return parseProperties(props);
+  if (props instanceof Map) {
+    for (const [name, value] of props) if (typeof value !== 'string') invalid(String(name), `expected a string, got ${typeof value}`);
+    return props;
+  }
+  if (props === null || typeof props !== 'object') {
+    throw new OAuthBearerError('ERR_CONFIG', `Kafka properties must be properties text, a Map or a plain object, not ${props === null ? 'null' : typeof props}`);
+  }
+  const out = new Map<string, string>();
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'string') out.set(name, value);
+    else if (typeof value === 'number' || typeof value === 'boolean') out.set(name, String(value));
+    else invalid(name, `expected a string, number or boolean, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+  }
+  return out;
+}
 
 function get(props: KafkaProps, name: string): string | undefined {
-  return props instanceof Map ? props.get(name) : (props as Readonly<Record<string, string | undefined>>)[name];
+  if (props instanceof Map) return props.get(name);
+  return propertyMap(props).get(name);
 }
 
 /**
@@ -291,7 +328,8 @@ export const REFRESH_RANGES = {
  * kafkaSaslConfig(parseProperties('sasl.login.refresh.buffer.seconds=120')).refresh.bufferSeconds; // 120
  * ```
  */
-export function kafkaSaslConfig(props: KafkaProps): KafkaSaslConfig {
+export function kafkaSaslConfig(input: KafkaProps): KafkaSaslConfig {
+  const props = propertyMap(input);
   const c = SASL_CONFIG;
   return {
     refresh: {

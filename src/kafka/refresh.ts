@@ -6,7 +6,7 @@
  */
 import { OAuthBearerError } from '../errors.js';
 import { javaLongCast } from './java.js';
-import { REFRESH_RANGES, SASL_CONFIG, configDouble, configShort, type KafkaProps } from './properties.js';
+import { REFRESH_RANGES, SASL_CONFIG, configDouble, configShort, propertyMap, type KafkaProps } from './properties.js';
 
 /** Kafka's `sasl.login.refresh.*` settings. */
 export interface RefreshConfig {
@@ -43,7 +43,8 @@ export const RELOGIN_RETRY_DELAY_MS = 10_000;
  * refreshConfig({ 'sasl.login.refresh.window.factor': '0.9' }); // { windowFactor: 0.9, windowJitter: 0.05, ... }
  * ```
  */
-export function refreshConfig(props: KafkaProps): RefreshConfig {
+export function refreshConfig(input: KafkaProps): RefreshConfig {
+  const props = propertyMap(input);
   return {
     windowFactor: configDouble(props, SASL_CONFIG.refreshWindowFactor, 0.8, REFRESH_RANGES.windowFactor),
     windowJitter: configDouble(props, SASL_CONFIG.refreshWindowJitter, 0.05, REFRESH_RANGES.windowJitter),

@@ -14,6 +14,8 @@ export type { NodeRemoteJwksOptions } from './jwks.js';
 export { nodeRetrieverPorts, kafkaTokenRetriever } from './token-retriever.js';
 export { startTokenHolder, sleepMs } from './holder.js';
 export type { RunningTokenHolder } from './holder.js';
+export { kafkaTokenSource, LOGIN_CALLBACK_HANDLERS } from './providers/source.js';
+export type { KafkaTokenSource, KafkaTokenSourceOptions, CurrentToken } from './providers/source.js';
 export { startBroker } from './net/broker.js';
 export type { BrokerServerOptions, BrokerEvent, RunningBroker, ClientSoftware } from './net/broker.js';
 export { connectBroker } from './net/client.js';

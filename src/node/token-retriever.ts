@@ -11,6 +11,7 @@ import type { TokenResponse } from '../oauth/response.js';
 import { resolve } from 'node:path';
 import { checkFileAllowed, checkUrlAllowed } from '../oauth/urls.js';
 import { KAFKA } from '../oauth/config.js';
+import type { KafkaProps } from '../kafka/properties.js';
 import { nodeCryptoPort } from './crypto.js';
 import { nodeFileSources, tokenFileSource } from './files.js';
 import { fetchHttp } from './http.js';
@@ -34,7 +35,8 @@ export function nodeRetrieverPorts(overrides: Partial<TokenRetrieverPorts> = {})
 }
 
 /**
- * A token retriever from Kafka properties and the login module's JAAS options: client_credentials with a client
+ * A token retriever from Kafka properties (text, a Map or a plain object) and the login module's JAAS options (by
+ * default those of the `sasl.jaas.config` property): client_credentials with a client
  * secret or a client assertion, the jwt-bearer grant, or a `file:` token, with files re-read when they change.
  * Credential files must be on the file allow-list (`allowedFiles` or Kafka's
  * `org.apache.kafka.sasl.oauthbearer.allowed.files`, absolute paths; default none), as newer Kafka requires.
@@ -47,8 +49,8 @@ export function nodeRetrieverPorts(overrides: Partial<TokenRetrieverPorts> = {})
  * ```
  */
 export function kafkaTokenRetriever(
-  props: ReadonlyMap<string, string>,
-  jaas: ReadonlyMap<string, string> = new Map(),
+  props: KafkaProps,
+  jaas?: KafkaProps,
   options: { allowedUrls?: string; allowedFiles?: string; ports?: Partial<TokenRetrieverPorts> } = {},
 ): () => Promise<TokenResponse> {
   const config = parseKafkaTokenConfig(props, jaas, {

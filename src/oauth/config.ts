@@ -13,7 +13,8 @@ import { GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER, type GrantType } 
 import { DEFAULT_RETRY_BACKOFF_MAX_MS, DEFAULT_RETRY_BACKOFF_MS, type RetryConfig } from './retry.js';
 import { ALLOWED_FILES_PROPERTY, ALLOWED_URLS_PROPERTY, parseAllowedUrls, type AllowedUrls } from './urls.js';
 import { javaTrim, parseJavaInt, parseJavaLong } from '../kafka/java.js';
-import { configBoolean } from '../kafka/properties.js';
+import { configBoolean, propertyMap, type KafkaProps } from '../kafka/properties.js';
+import { parseJaasConfig } from '../kafka/jaas.js';
 import { layeredAssertionSource, type AssertionSource, type TokenRetrieverConfig, type ValueSource } from './retriever.js';
 import type { AssertionTemplate } from './assertion.js';
 import type { Jwk } from '../ports.js';
@@ -92,8 +93,31 @@ export interface KafkaTokenConfig {
   readonly extensions: ReadonlyMap<string, string>;
 }
 
-/** Kafka client properties, already parsed (see `parseProperties`). */
+/** Kafka client properties, already parsed (see `parseProperties`, `propertyMap`). */
 export type Props = ReadonlyMap<string, string>;
+
+/** The login module Kafka's OAUTHBEARER client needs in `sasl.jaas.config`. */
+export const OAUTHBEARER_LOGIN_MODULE = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule';
+
+/**
+ * The OAuthBearerLoginModule's options from the `sasl.jaas.config` property, or none when it is not set.
+ * @throws OAuthBearerError `ERR_JAAS_CONFIG` for a value Kafka refuses, or a login module other than
+ *   OAuthBearerLoginModule (a PLAIN or SCRAM module here would give OAUTHBEARER no token)
+ * @example
+ * ```ts
+ * jaasOptions(parseProperties(`sasl.jaas.config=${OAUTHBEARER_LOGIN_MODULE} required extension_traceId="abc";`)).get('extension_traceId'); // 'abc'
+ * ```
+ */
+export function jaasOptions(input: KafkaProps): ReadonlyMap<string, string> {
+  const text = propertyMap(input).get('sasl.jaas.config');
+  if (text === undefined) return new Map();
+  const entry = parseJaasConfig(text);
+  if (javaTrim(entry.loginModule) !== OAUTHBEARER_LOGIN_MODULE) {
+    throw new OAuthBearerError('ERR_JAAS_CONFIG',
+      `sasl.jaas.config names the login module ${javaTrim(entry.loginModule).slice(0, 120)}; SASL/OAUTHBEARER needs ${OAUTHBEARER_LOGIN_MODULE}`);
+  }
+  return entry.options;
+}
 
 function configError(name: string, problem: string): never {
   throw new OAuthBearerError('ERR_CONFIG', `Invalid value for configuration ${name}: ${problem}`);
@@ -165,10 +189,10 @@ function assertionConfig(props: Props): AssertionConfig | null {
 }
 
 /**
- * Reads Kafka's login settings. `props` are client properties (`sasl.oauthbearer.*`, `sasl.login.*`, and
- * optionally Kafka's JVM system properties `org.apache.kafka.sasl.oauthbearer.allowed.urls` and `.allowed.files`,
- * also accepted as options); `jaas` are the
- * OAuthBearerLoginModule's options. Precedence for client_credentials: assertion file > locally generated
+ * Reads Kafka's login settings. `input` are client properties as text, a Map or a plain object
+ * (`sasl.oauthbearer.*`, `sasl.login.*`, and optionally Kafka's JVM system properties
+ * `org.apache.kafka.sasl.oauthbearer.allowed.urls` and `.allowed.files`, also accepted as options); `jaasInput` are
+ * the OAuthBearerLoginModule's options, by default those of the `sasl.jaas.config` property. Precedence for client_credentials: assertion file > locally generated
  * assertion (private key file) > client secret (KIP-1258).
  * @throws OAuthBearerError `ERR_CONFIG` for a missing endpoint or credential, a bad number/boolean, an unknown
  * retriever class, or an unsupported assertion algorithm
@@ -181,7 +205,11 @@ function assertionConfig(props: Props): AssertionConfig | null {
  * ]), new Map(), { allowedUrls: 'https://idp.example/token' });
  * ```
  */
-export function parseKafkaTokenConfig(props: Props, jaas: Props = new Map(), options: { allowedUrls?: string; allowedFiles?: string } = {}): KafkaTokenConfig {
+export function parseKafkaTokenConfig(
+  input: KafkaProps, jaasInput?: KafkaProps, options: { allowedUrls?: string; allowedFiles?: string } = {},
+): KafkaTokenConfig {
+  const props = propertyMap(input);
+  const jaas = jaasInput === undefined ? jaasOptions(props) : propertyMap(jaasInput);
   const tokenEndpoint = str(props, KAFKA.tokenEndpointUrl);
   if (tokenEndpoint === undefined) configError(KAFKA.tokenEndpointUrl, 'a token endpoint URL is required to retrieve tokens');
   const className = str(props, KAFKA.retrieverClass) ?? RETRIEVER_CLASSES.default;

@@ -19,6 +19,17 @@ describe('startTokenHolder (real timers)', () => {
     await running.stop();
     expect(running.holder.state).toBe('stopped');
   }, 10_000);
+  it('issue 11: a failed first fetch rejects ready with the provider\'s own error, and the holder keeps retrying', async () => {
+    const failure = new Error('identity provider down (ECONNREFUSED 127.0.0.1:1)');
+    const running = startTokenHolder(async () => {
+      throw failure;
+    });
+    await expect(running.ready).rejects.toBe(failure);
+    expect(running.lastError).toBe(failure);
+    expect(running.holder.token).toBeNull();
+    expect(running.holder.state).toBe('retrying');
+    await running.stop();
+  });
   it('sleepMs ends early on abort', async () => {
     const controller = new AbortController();
     const started = Date.now();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthBearerError } from '../../src/errors.js';
-import { kafkaSaslConfig, parseProperties } from '../../src/kafka/properties.js';
+import { kafkaSaslConfig, parseProperties, propertyMap } from '../../src/kafka/properties.js';
 
 describe('parseProperties (java.util.Properties.load)', () => {
   it('handles separators, comments, continuations and escapes', () => {
@@ -61,5 +61,23 @@ describe('kafkaSaslConfig (ConfigDef parsing, SaslConfigs defaults)', () => {
   it('names the bad setting', () => {
     expect(() => kafkaSaslConfig({ 'sasl.login.refresh.buffer.seconds': '3601' })).toThrow(/sasl\.login\.refresh\.buffer\.seconds/);
     expect(() => kafkaSaslConfig({ 'sasl.oauthbearer.clock.skew.seconds': '30s' })).toThrow(/clock\.skew/);
+  });
+});
+
+describe('propertyMap: every entry point takes text, a Map or a plain object (issue 11)', () => {
+  it('reads the three forms alike; numbers and booleans as strings; undefined and null as unset', () => {
+    const text = 'sasl.login.refresh.buffer.seconds=120\nsasl.oauthbearer.header.urlencode=true\n';
+    const forms = [text, new Map([['sasl.login.refresh.buffer.seconds', '120'], ['sasl.oauthbearer.header.urlencode', 'true']]),
+      { 'sasl.login.refresh.buffer.seconds': 120, 'sasl.oauthbearer.header.urlencode': true, 'sasl.oauthbearer.scope': undefined, other: null }];
+    for (const form of forms) {
+      expect(Object.fromEntries(propertyMap(form))).toEqual({ 'sasl.login.refresh.buffer.seconds': '120', 'sasl.oauthbearer.header.urlencode': 'true' });
+      expect(kafkaSaslConfig(form)).toMatchObject({ refresh: { bufferSeconds: 120 }, headerUrlencode: true });
+    }
+  });
+  it('refuses values and inputs that are not settings, naming the setting', () => {
+    expect(() => propertyMap({ 'sasl.oauthbearer.scope': ['a'] } as never)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG', message: expect.stringContaining('sasl.oauthbearer.scope') }));
+    expect(() => propertyMap(new Map([['a', 1]]) as never)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
+    expect(() => propertyMap(null as never)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
+    expect(() => propertyMap(42 as never)).toThrow(OAuthBearerError);
   });
 });

@@ -1,7 +1,7 @@
 // Kafka's token-retrieval settings (SaslConfigs; ClientCredentialsJwtRetriever.ConfigOrJaas; KIP-1139/KIP-1258
 // precedence; ConfigDef parsing) and the URL allow-list (CVE-2025-27817).
 import { describe, expect, it } from 'vitest';
-import { parseKafkaTokenConfig, RETRIEVER_CLASSES, tokenRetrieverConfig, type KafkaFileSources } from '../../src/oauth/config.js';
+import { jaasOptions, parseKafkaTokenConfig, RETRIEVER_CLASSES, tokenRetrieverConfig, type KafkaFileSources } from '../../src/oauth/config.js';
 import { allowListedHttp, checkUrlAllowed, parseAllowedUrls } from '../../src/oauth/urls.js';
 
 const URL_ = 'https://idp.example.com/oauth2/token';
@@ -120,5 +120,24 @@ describe('URL allow-list (CVE-2025-27817)', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('pa55word');
     }
+  });
+});
+
+describe('issue 11: Kafka settings as text, a plain object, with sasl.jaas.config', () => {
+  const jaasText = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="svc" clientSecret="s3cr3t" extension_traceId="abc";';
+  it('a plain object no longer throws "props.get is not a function"; sasl.jaas.config supplies the JAAS options', () => {
+    const c = parseKafkaTokenConfig({ 'sasl.oauthbearer.token.endpoint.url': URL_, 'sasl.jaas.config': jaasText, 'sasl.login.retry.backoff.ms': 50 });
+    expect(c).toMatchObject({ clientId: 'svc', clientSecret: 's3cr3t', retry: { backoffMs: 50 } });
+    expect(Object.fromEntries(c.extensions)).toEqual({ traceId: 'abc' });
+  });
+  it('properties text, as a client.properties file holds them', () => {
+    const c = parseKafkaTokenConfig(`sasl.oauthbearer.token.endpoint.url=${URL_}\nsasl.jaas.config=${jaasText}\n`);
+    expect(c).toMatchObject({ retriever: 'client_credentials', clientId: 'svc' });
+  });
+  it('explicit JAAS options win over sasl.jaas.config; another login module is refused', () => {
+    expect(parseKafkaTokenConfig({ 'sasl.oauthbearer.token.endpoint.url': URL_, 'sasl.jaas.config': jaasText }, { clientId: 'x', clientSecret: 'y' })).toMatchObject({ clientId: 'x' });
+    expect(() => jaasOptions({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";' }))
+      .toThrow(expect.objectContaining({ code: 'ERR_JAAS_CONFIG', message: expect.stringContaining('OAuthBearerLoginModule') }));
+    expect(jaasOptions({}).size).toBe(0);
   });
 });

@@ -127,7 +127,8 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const holder = startTokenHolder(config.fetchToken, config.refresh);
   let connection: BrokerConnection | null = null;
   try {
-    await Promise.race([holder.ready, new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }))]);
+    // `ready` rejects with the first fetch's own error (issue 11); the snapshot below reports it.
+    await Promise.race([holder.ready.catch(() => undefined), new Promise((resolve) => io.signal.addEventListener('abort', resolve, { once: true }))]);
     const token = holder.holder.token;
     if (token === null) {
       const last = holder.holder.snapshot().lastError;
