@@ -46,6 +46,8 @@ export type ErrorCode =
   | 'ERR_KAFKA_VERSION'
   | 'ERR_KAFKA_PROTOCOL'
   | 'ERR_TOKEN_PROVIDER'
+  // A socket could not be opened, or its TLS handshake failed (src/node/net).
+  | 'ERR_NETWORK'
   // JOSE (src/jose): RFC 7515, 7517, 7518, 7519, 8037, 8725, 8705.
   | 'ERR_JWS_FORMAT'
   | 'ERR_JWS_HEADER'

@@ -50,6 +50,31 @@ export interface ClaimsFacts {
   readonly certificateThumbprint: string | null;
 }
 
+/**
+ * A duration for a person, rounded down to its largest unit: `850 ms`, `42 s`, `3 min`, `2 h 5 min`, `3 days`.
+ * @example
+ * ```ts
+ * elapsedText(183_000); // '3 min'
+ * ```
+ */
+export function elapsedText(ms: number): string {
+  const a = Math.abs(ms);
+  if (a < 1000) return `${Math.floor(a)} ms`;
+  const s = Math.floor(a / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} days`;
+}
+
+/** Up to 5 claim values, each cut at 64 characters, as JSON, for a message. */
+function shownList(values: readonly string[]): string {
+  const shown = values.slice(0, 5).map((v) => JSON.stringify(v.slice(0, 64)));
+  return `[${shown.join(', ')}${values.length > 5 ? `, … ${values.length - 5} more` : ''}]`;
+}
+
 function fail(code: ErrorCode, message: string): never {
   throw new OAuthBearerError(code, message, { status: 'invalid_token' });
 }
@@ -130,13 +155,15 @@ export function checkBrokerClaims(claims: Record<string, unknown>, options: Clai
   } else if (!aud.some((a) => expected.includes(a))) {
     fail('ERR_JWT_AUDIENCE', expected.length === 0
       ? 'The token has an "aud" claim but no expected audience is configured; set sasl.oauthbearer.expected.audience (jose4j AudValidator)'
-      : 'The token\'s "aud" claim holds none of the expected audiences (sasl.oauthbearer.expected.audience)');
+      : `The token's audience does not match: "aud" ${shownList(aud)} holds none of ${shownList(expected)} (sasl.oauthbearer.expected.audience)`);
   }
   // jose4j IssValidator: type-checked always, compared exactly when configured.
   const iss = optionalString(claims, 'iss');
   if (options.issuer !== undefined) {
     if (iss === null) fail('ERR_JWT_ISSUER', 'The token has no "iss" claim; sasl.oauthbearer.expected.issuer requires one');
-    if (iss !== options.issuer) fail('ERR_JWT_ISSUER', 'The token\'s "iss" claim is not the expected issuer (sasl.oauthbearer.expected.issuer)');
+    if (iss !== options.issuer) {
+      fail('ERR_JWT_ISSUER', `The token's issuer does not match: "iss" ${JSON.stringify(iss.slice(0, 128))} is not ${JSON.stringify(options.issuer.slice(0, 128))} (sasl.oauthbearer.expected.issuer)`);
+    }
   }
   // jose4j NumericDateValidator with requireExp and requireIat; times in whole seconds.
   const exp = numericDate(claims, 'exp');
@@ -145,10 +172,14 @@ export function checkBrokerClaims(claims: Record<string, unknown>, options: Clai
   if (exp === null) fail('ERR_JWT_CLAIM', 'The token has no "exp" claim; Kafka requires one (RFC 7519 §4.1.4)');
   if (iat === null) fail('ERR_JWT_CLAIM', 'The token has no "iat" claim; Kafka\'s broker requires one (RFC 7519 §4.1.6)');
   const nowSeconds = Math.floor(nowMs / 1000);
-  if (nowSeconds - skew >= exp) fail('ERR_JWT_EXPIRED', `The token expired at ${exp} (now ${nowSeconds}, clock skew ${skew} s)`);
+  if (nowSeconds - skew >= exp) {
+    fail('ERR_JWT_EXPIRED', `The token expired ${elapsedText((nowSeconds - exp) * 1000)} ago (exp ${exp}, now ${nowSeconds}, clock skew ${skew} s); get a fresh token`);
+  }
   if (exp < iat) fail('ERR_JWT_CLAIM', 'The token\'s "exp" is before its "iat"');
   if (nbf !== null && exp < nbf) fail('ERR_JWT_CLAIM', 'The token\'s "exp" is before its "nbf"');
-  if (nbf !== null && nowSeconds + skew < nbf) fail('ERR_JWT_NOT_YET_VALID', `The token is not valid before ${nbf} (now ${nowSeconds}, clock skew ${skew} s)`);
+  if (nbf !== null && nowSeconds + skew < nbf) {
+    fail('ERR_JWT_NOT_YET_VALID', `The token is not valid for another ${elapsedText((nbf - nowSeconds) * 1000)} (nbf ${nbf}, now ${nowSeconds}, clock skew ${skew} s); check the clocks`);
+  }
   // jose4j SubValidator and JwtValidator: type checks of the registered claims.
   optionalString(claims, 'sub');
   optionalString(claims, 'jti');

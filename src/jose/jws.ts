@@ -358,8 +358,11 @@ export async function verifyJws(token: string, keys: readonly Jwk[], options: Ve
 
 /** The error for a JWS no key fits. */
 export function noKey(jws: Pick<DecodedJws, 'alg' | 'kid'>): OAuthBearerError {
-  const kid = jws.kid === undefined ? 'no kid' : `kid ${JSON.stringify(jws.kid.slice(0, 64))}`;
-  return new OAuthBearerError('ERR_JWKS_NO_KEY', `No key in the JWKS fits ${jws.alg} with ${kid} (RFC 7515 §4.1.4, RFC 8725 §3.1)`);
+  if (jws.kid === undefined) {
+    return new OAuthBearerError('ERR_JWKS_NO_KEY', `No ${jws.alg} key in the JWKS fits a token that names no kid (RFC 7515 §4.1.4, RFC 8725 §3.1)`);
+  }
+  const kid = JSON.stringify(jws.kid.slice(0, 64));
+  return new OAuthBearerError('ERR_JWKS_NO_KEY', `kid ${kid} is not in the JWKS (no ${jws.alg} key with kid ${kid}; RFC 7515 §4.1.4, RFC 8725 §3.1)`);
 }
 
 /**

@@ -12,6 +12,7 @@ import { parseJson, isJsonObject } from '../encoding/json.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
 import { jacksonLimitExceeded, jacksonText, JACKSON_MAX_NESTING_DEPTH, JACKSON_MAX_NUMBER_LENGTH } from './jackson.js';
 import { checkExtension } from '../sasl/gs2.js';
+import { elapsedText } from '../jose/claims.js';
 import type { BearerToken, TokenValidator } from '../token.js';
 import {
   javaDoubleToString, javaHashMapOrder, javaIsBlank, javaRound, javaTrim, parseJavaDouble, parseJavaInt, parseJavaLong, javaUtf8Safe,
@@ -506,9 +507,11 @@ export function validateUnsecuredToken(value: string, options: JaasOptions | Uns
   const jws = parseUnsecuredJws(value, cfg.principalClaimName, cfg.scopeClaimName);
   const skew = cfg.allowableClockSkewMs;
   if (jws.iat !== null && 1000 * jws.iat > nowMs + skew) {
-    illegal('The Issued At value was after the indicated time plus allowable clock skew');
+    illegal(`The Issued At value was after the indicated time plus allowable clock skew: the token was issued ${elapsedText(1000 * jws.iat - nowMs)} in the future (clock skew ${skew} ms)`);
   }
-  if (nowMs - skew >= 1000 * jws.exp) illegal('The indicated time minus allowable clock skew was on or after the Expiration Time value');
+  if (nowMs - skew >= 1000 * jws.exp) {
+    illegal(`The indicated time minus allowable clock skew was on or after the Expiration Time value: the token expired ${elapsedText(nowMs - 1000 * jws.exp)} ago (clock skew ${skew} ms)`);
+  }
   if (jws.iat !== null && jws.exp <= jws.iat) illegal('The Expiration Time was not after the Issued At time');
   for (const required of cfg.requiredScope) {
     if (!jws.token.scope.includes(required)) {

@@ -1,0 +1,315 @@
+/**
+ * The broker's socket driver: a `node:net` or `node:tls` server whose every connection is one broker machine
+ * (src/kafka/wire/broker.ts). The driver only moves bytes, runs the validator the machine asks for (with the client
+ * certificate's thumbprint for RFC 8705 §3), keeps the machine's timer, and reports what happened as events.
+ * @module
+ */
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { OAuthBearerError, isOAuthBearerError } from '../../errors.js';
+import { acceptAllExtensions, type BearerToken, type ExtensionsValidator, type ExtensionsVerdict, type TokenValidator } from '../../token.js';
+import type { TokenValidation } from '../../sasl/server.js';
+import { API_KEY, createBrokerSession, createFrameDecoder, decodeRequest, type BrokerSession, type BrokerSessionOptions } from '../../kafka/wire/index.js';
+import type { ApiVersionsRequest } from '../../kafka/wire/messages.js';
+import { certificateThumbprint, type SslClientAuth, type TlsMaterial } from './tls.js';
+
+/** Options of {@link startBroker}. */
+export interface BrokerServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** TLS (SASL_SSL): the key material and `ssl.client.auth`; absent: plaintext (SASL_PLAINTEXT). */
+  readonly tls?: { readonly material: TlsMaterial; readonly clientAuth: SslClientAuth } | null;
+  /** The machine's options; `broker` defaults to node 0 at the bound address. */
+  readonly session?: Omit<BrokerSessionOptions, 'broker'> & { readonly broker?: Partial<BrokerSessionOptions['broker']> };
+  readonly validator: TokenValidator;
+  /** Default: accept every extension, as Kafka's validator handlers do. */
+  readonly extensionsValidator?: ExtensionsValidator;
+  /** Every event, synchronously. */
+  readonly onEvent: (event: BrokerEvent) => void;
+  /** Milliseconds since the epoch; default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** The client software a connection named in ApiVersions v3. */
+export type ClientSoftware = { readonly name: string; readonly version: string } | null;
+
+/** What the driver reports. `connection` numbers connections from 1; `peer` is `HOST:PORT`. */
+export type BrokerEvent =
+  | { readonly type: 'connected'; readonly connection: number; readonly peer: string; readonly tls: boolean; readonly certificateThumbprint: string | null }
+  | {
+    readonly type: 'authenticated'; readonly connection: number; readonly peer: string; readonly reauthentication: boolean;
+    readonly principal: string; readonly extensions: ReadonlyMap<string, string>; readonly sessionLifetimeMs: number;
+    readonly clientSoftware: ClientSoftware; readonly token: BearerToken; readonly certificateThumbprint: string | null | undefined;
+  }
+  | {
+    readonly type: 'authentication-failed'; readonly connection: number; readonly peer: string; readonly reauthentication: boolean;
+    readonly error: OAuthBearerError; readonly kafkaErrorCode: number | null; readonly kafkaErrorMessage: string | null;
+    readonly clientSoftware: ClientSoftware;
+    /** The token the client sent last on this connection, or null (show only its header and claims). */
+    readonly token: string | null;
+  }
+  | {
+    readonly type: 'closed'; readonly connection: number; readonly peer: string;
+    /** `broker`: the machine closed it (reason given); `client`: the client closed or reset it. */
+    readonly by: 'broker' | 'client';
+    readonly reason: OAuthBearerError | null;
+    /** The socket error, if the connection ended with one (ECONNRESET). */
+    readonly socketError: string | null;
+    /** The machine's state when it ended. */
+    readonly state: string;
+  }
+  | { readonly type: 'tls-failed'; readonly peer: string; readonly message: string };
+
+/** A running broker. */
+export interface RunningBroker {
+  readonly host: string;
+  readonly port: number;
+  /** Open connections. */
+  readonly connections: number;
+  /** Stops accepting, closes every connection, resolves when all are gone. */
+  close(): Promise<void>;
+}
+
+/** Most bytes read to find the client software in ApiVersions v3 (the first frames only). */
+const SNIFF_LIMIT_BYTES = 65_536;
+
+function peerOf(socket: Socket): string {
+  const host = socket.remoteAddress ?? '?';
+  return `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
+}
+
+/** Reads ApiVersions v3's clientSoftwareName/Version from the first frames, without touching the machine. */
+function softwareSniffer(): { push(bytes: Uint8Array): void; readonly software: ClientSoftware } {
+  let seen = 0;
+  let done = false;
+  let software: ClientSoftware = null;
+  const frames = createFrameDecoder({ maxFrameBytes: SNIFF_LIMIT_BYTES });
+  return {
+    push(bytes) {
+      if (done) return;
+      seen += bytes.length;
+      try {
+        frames.push(bytes);
+        for (let frame = frames.next(); frame !== null; frame = frames.next()) {
+          const request = decodeRequest(frame);
+          if (request.apiKey !== API_KEY.API_VERSIONS) {
+            done = true;
+            return;
+          }
+          const body = request.body as ApiVersionsRequest;
+          if (body.clientSoftwareName !== undefined) software = { name: body.clientSoftwareName, version: body.clientSoftwareVersion ?? '' };
+        }
+      } catch {
+        done = true;
+      }
+      if (seen > SNIFF_LIMIT_BYTES) done = true;
+    },
+    get software() {
+      return software;
+    },
+  };
+}
+
+/**
+ * Starts a broker listening on `host:port`.
+ * @throws OAuthBearerError `ERR_CONFIG` when the address cannot be bound (in use, not local)
+ * @example
+ * ```ts
+ * const broker = await startBroker({ host: '127.0.0.1', port: 0, validator: unsecuredValidator({}), onEvent: console.log });
+ * await broker.close();
+ * ```
+ */
+export async function startBroker(options: BrokerServerOptions): Promise<RunningBroker> {
+  const now = options.now ?? Date.now;
+  const checkExtensions = options.extensionsValidator ?? acceptAllExtensions;
+  const sockets = new Set<Socket>();
+  let nextId = 1;
+  let boundHost = options.host;
+  let boundPort = options.port;
+  const tls = options.tls ?? null;
+
+  const handle = (socket: Socket, thumbprint: string | null | undefined): void => {
+    const id = nextId++;
+    const peer = peerOf(socket);
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    options.onEvent({ type: 'connected', connection: id, peer, tls: tls !== null, certificateThumbprint: thumbprint ?? null });
+    const sessionOptions = options.session ?? {};
+    const broker = {
+      nodeId: 0, host: boundHost, port: boundPort, ...sessionOptions.broker,
+    };
+    let session: BrokerSession;
+    try {
+      session = createBrokerSession({ ...sessionOptions, broker }, now());
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    }
+    const sniffer = softwareSniffer();
+    let lastToken: string | null = null;
+    let closing: OAuthBearerError | null = null;
+    let socketError: string | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    let ended = false;
+
+    const schedule = (): void => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      if (ended) return;
+      const at = session.pollTimeout();
+      if (at === null) return;
+      timer = setTimeout(() => {
+        timer = null;
+        step(() => session.handleTimeout(now()));
+      }, Math.min(Math.max(0, at - now()), 2 ** 31 - 1));
+      timer.unref();
+    };
+
+    const validated = (result: TokenValidation): void => step(() => session.tokenValidated(result, now()));
+    const checked = (verdict: ExtensionsVerdict | { error: unknown }): void => step(() => session.extensionsChecked(verdict, now()));
+
+    /** Runs one machine call, then carries out every action it queued. */
+    const step = (call: () => void): void => {
+      if (ended || closing !== null) return;
+      try {
+        call();
+      } catch (error) {
+        // The machine refused its driver's call: a bug here, not the peer's. Close rather than crash the broker.
+        closing = isOAuthBearerError(error) ? error : new OAuthBearerError('ERR_USAGE_STATE', `The broker machine failed: ${String(error)}`, { cause: error });
+        options.onEvent({ type: 'closed', connection: id, peer, by: 'broker', reason: closing, socketError: null, state: session.state });
+        socket.destroy();
+        return;
+      }
+      for (let action = session.poll(); action !== null; action = session.poll()) {
+        switch (action.type) {
+          case 'send':
+            socket.write(action.bytes);
+            break;
+          case 'validate': {
+            lastToken = action.token;
+            let result: BearerToken | Promise<BearerToken>;
+            try {
+              result = options.validator(action.token, { nowMs: now(), ...(thumbprint === undefined ? {} : { certificateThumbprint: thumbprint }) });
+            } catch (error) {
+              queueMicrotask(() => validated({ error }));
+              break;
+            }
+            Promise.resolve(result).then((token) => validated({ token }), (error: unknown) => validated({ error }));
+            break;
+          }
+          case 'check-extensions': {
+            let verdict: ExtensionsVerdict | Promise<ExtensionsVerdict>;
+            try {
+              verdict = checkExtensions(action.token, action.extensions);
+            } catch (error) {
+              queueMicrotask(() => checked({ error }));
+              break;
+            }
+            Promise.resolve(verdict).then((v) => checked(v), (error: unknown) => checked({ error }));
+            break;
+          }
+          case 'authenticated':
+            options.onEvent({
+              type: 'authenticated', connection: id, peer, reauthentication: action.reauthentication, principal: action.principal,
+              extensions: action.extensions, sessionLifetimeMs: action.sessionLifetimeMs,
+              clientSoftware: action.clientSoftware ?? sniffer.software, token: action.token, certificateThumbprint: thumbprint,
+            });
+            break;
+          case 'authentication-failed':
+            options.onEvent({
+              type: 'authentication-failed', connection: id, peer, reauthentication: action.reauthentication, error: action.error,
+              kafkaErrorCode: action.kafkaErrorCode, kafkaErrorMessage: action.kafkaErrorMessage, clientSoftware: sniffer.software, token: lastToken,
+            });
+            break;
+          case 'request':
+            break;
+          case 'close':
+            closing = action.reason;
+            options.onEvent({ type: 'closed', connection: id, peer, by: 'broker', reason: action.reason, socketError: null, state: session.state });
+            // Kafka closes after the queued responses are written.
+            socket.end(() => socket.destroy());
+            break;
+        }
+        if (closing !== null) break;
+      }
+      schedule();
+    };
+
+    // The machine may already want to wake (connections.max.idle.ms from the connection's start).
+    step(() => {});
+    socket.on('data', (chunk: Buffer) => {
+      if (closing !== null) return;
+      sniffer.push(chunk);
+      step(() => session.receive(chunk, now()));
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      socketError = error.code ?? error.message;
+    });
+    socket.on('close', () => {
+      ended = true;
+      if (timer !== null) clearTimeout(timer);
+      sockets.delete(socket);
+      if (closing === null) {
+        options.onEvent({ type: 'closed', connection: id, peer, by: 'client', reason: null, socketError, state: session.state });
+      }
+    });
+    socket.on('end', () => {
+      // The client half-closed: Kafka's broker closes its side too.
+      if (closing === null) socket.end();
+    });
+  };
+
+  let server: NetServer;
+  if (tls === null) {
+    server = createNetServer((socket) => handle(socket, undefined));
+  } else {
+    const m = tls.material;
+    server = createTlsServer({
+      ...(m.key === undefined ? {} : { key: m.key }), ...(m.cert === undefined ? {} : { cert: m.cert }),
+      ...(m.pfx === undefined ? {} : { pfx: Buffer.from(m.pfx) }), ...(m.passphrase === undefined ? {} : { passphrase: m.passphrase }),
+      ...(m.ca === undefined ? {} : { ca: m.ca }),
+      requestCert: tls.clientAuth !== 'none',
+      rejectUnauthorized: tls.clientAuth === 'required',
+    }, (socket: TLSSocket) => {
+      // `requested` (Java's setWantClientAuth): no certificate is fine, an untrusted one fails the handshake.
+      const thumbprint = certificateThumbprint(socket);
+      if (tls.clientAuth === 'requested' && thumbprint !== null && !socket.authorized) {
+        options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message: `the client certificate is not trusted: ${String(socket.authorizationError)}` });
+        socket.destroy();
+        return;
+      }
+      handle(socket, thumbprint);
+    });
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+      options.onEvent({ type: 'tls-failed', peer: peerOf(socket), message: error.message });
+    });
+  }
+  server.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(new OAuthBearerError('ERR_CONFIG', `Cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`, { cause: error }));
+    };
+    server.once('error', onError);
+    server.listen(options.port, options.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  boundHost = address.address;
+  boundPort = address.port;
+  return {
+    host: boundHost,
+    port: boundPort,
+    get connections() {
+      return sockets.size;
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
