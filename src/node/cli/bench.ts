@@ -26,7 +26,8 @@ latency percentiles and errors by kind. HOST:PORT defaults to 127.0.0.1:9092.
                        one re-authentication per connection per second at most, so set its
                        connections.max.reauth.ms to 1200 or more and open many connections to load it
   --rate PER_SECOND    new mode: open at most this many connections per second (default: as fast as they finish)
-  --duration SECONDS   stop after this long (default 10)
+  --duration SECONDS   stop after this long (default 10); in reauth mode counted from when every connection has
+                       authenticated once, and only re-authentications that start after that are counted
   --count N            stop after N authentications (re-authentications in reauth mode) have started
   --token-file FILE    tokens to send, one per line, used in turn (default: unsecured tokens, alg "none",
                        subject --principal, default "bench", made fresh per authentication)
@@ -172,7 +173,11 @@ function percentile(sorted: Float64Array, q: number): number {
 /** Runs the load; resolves with the counts once stopped and drained. */
 export async function runBench(o: BenchOptions, signal: AbortSignal): Promise<BenchReport> {
   const startMs = performance.now();
-  const deadline = startMs + o.durationMs;
+  // The measured window: from the start (new mode), or from when every connection has authenticated once (reauth
+  // mode: opening many connections takes a while, and no re-authentication is due before a session has passed).
+  let windowStart: number | null = o.mode === 'new' ? startMs : null;
+  let deadline = o.mode === 'new' ? startMs + o.durationMs : Number.POSITIVE_INFINITY;
+  let settled = 0; // reauth mode: connections whose first authentication ended (either way)
   let latencies = new Float64Array(1024);
   let ok = 0;
   let failed = 0;
@@ -186,6 +191,7 @@ export async function runBench(o: BenchOptions, signal: AbortSignal): Promise<Be
   };
   let stopping = false;
   const mayStart = (): boolean => !stopping && !signal.aborted && performance.now() < deadline && (o.count === null || started < o.count);
+  let openWindow = (): void => {};
   const record = (ms: number): void => {
     if (ok === latencies.length) {
       const grown = new Float64Array(latencies.length * 2);
@@ -211,8 +217,16 @@ export async function runBench(o: BenchOptions, signal: AbortSignal): Promise<Be
     let inFlight = false; // an authentication counted in `started` that has not finished
     let timer: ReturnType<typeof setTimeout> | null = null;
     let done = false;
+    let first = o.mode === 'reauth';
+    const settle = (): void => {
+      if (!first) return;
+      first = false;
+      if (++settled === o.connections) openWindow();
+    };
     const begin = (): boolean => {
       if (!mayStart()) return false;
+      // A re-authentication due before the window opened goes ahead uncounted.
+      if (windowStart === null) return true;
       started++;
       inFlight = true;
       attemptAt = performance.now();
@@ -229,6 +243,7 @@ export async function runBench(o: BenchOptions, signal: AbortSignal): Promise<Be
     const handle = { busy: () => inFlight, end: finish };
     live.add(handle);
     const onFailure = (kind: string): void => {
+      settle();
       if (inFlight) fail(kind);
       inFlight = false;
       finish();
@@ -260,6 +275,7 @@ export async function runBench(o: BenchOptions, signal: AbortSignal): Promise<Be
             session.tokenProvided({ value: nextToken() }, Date.now());
             break;
           case 'authenticated':
+            if (!a.reauthentication) settle();
             if (inFlight && (o.mode === 'new' || a.reauthentication)) {
               record(performance.now() - attemptAt);
               inFlight = false;
@@ -337,14 +353,23 @@ export async function runBench(o: BenchOptions, signal: AbortSignal): Promise<Be
       for (const c of [...live]) c.end();
     }, DRAIN_MS);
   };
-  const deadlineTimer = setTimeout(stop, o.durationMs);
+  let deadlineTimer: ReturnType<typeof setTimeout> | null = null;
+  openWindow = (): void => {
+    if (windowStart !== null) return;
+    windowStart = performance.now();
+    deadline = windowStart + o.durationMs;
+    deadlineTimer = setTimeout(stop, o.durationMs);
+  };
+  if (o.mode === 'new') deadlineTimer = setTimeout(stop, o.durationMs);
+  else if (settled === o.connections) openWindow();
   const onAbort = (): void => stop();
   signal.addEventListener('abort', onAbort, { once: true });
   await Promise.all(workers);
-  clearTimeout(deadlineTimer);
+  if (deadlineTimer !== null) clearTimeout(deadlineTimer);
   if (stopTimer !== null) clearTimeout(stopTimer);
   signal.removeEventListener('abort', onAbort);
-  const elapsedMs = Math.min(performance.now(), Math.max(deadline, startMs)) - startMs;
+  const from = windowStart ?? performance.now();
+  const elapsedMs = Math.max(0, Math.min(performance.now(), deadline) - from);
   const sorted = latencies.slice(0, ok).sort();
   return {
     target: `${o.host}:${o.port}`, mode: o.mode, connections: o.connections, elapsedMs,
