@@ -54,7 +54,10 @@ async function startChild(args: string[]): Promise<Child> {
     });
     proc.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}: ${errLines.join(' / ')}`)));
   });
-  out.on('line', () => {}); // serve's one line per authentication: read and dropped
+  // serve's lines (one per connection, authentication and close) are drained raw, not split into lines: the load
+  // generator shares this process and should not pay for reading them.
+  out.close();
+  proc.stdout!.on('data', () => {});
   const nextLine = (re: RegExp): Promise<string> => new Promise((resolve) => {
     const w = (line: string): void => { if (re.test(line)) resolve(line); else waiters.push(w); };
     waiters.push(w);
