@@ -40,7 +40,7 @@ async function linear(title: string, limit: number, make: (n: number) => () => u
   const base = results[0]!.nsPerOp / (ns[0]! / KIB);
   results.forEach((r, i) => {
     const perKib = r.nsPerOp / (ns[i]! / KIB);
-    console.log(`| ${r.name} | ${(perKib / 1e3).toFixed(2)} µs | ${((r.ratio! * ns[0]!) / ns[i]!).toFixed(2)} (${(perKib / base).toFixed(2)}) |`);
+    console.log(`| ${r.name} | ${(perKib / 1e3).toFixed(2)} µs | ${((r.ratio.median * ns[0]!) / ns[i]!).toFixed(2)} (${(perKib / base).toFixed(2)}) |`);
   });
 }
 

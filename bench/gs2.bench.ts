@@ -6,9 +6,16 @@
  * kvpair on "=", a regular expression for the credentials), checking the same grammar.
  * Sizes: an 800-byte token (a typical JWT), then 64 KiB and 1 MiB messages to show the cost stays linear.
  *
+ * Then encodeClientResponse against its floor, a template string through TextEncoder.encode (no checks at all),
+ * and KafkaJS 2.2.4's own builder (src/protocol/sasl/oauthBearer/request.js: a template string, Buffer.from, and
+ * its Encoder's length-prefixed copy; no checks; awaited as KafkaJS awaits it), over a size sweep to 1 MiB.
+ * Target (issue 13): ≤ 2× the floor with every check kept, and linear (ns per byte flat) to 1 MiB.
+ *
  * Run: npx tsx bench/gs2.bench.ts
  */
-import { compare, type BenchResult } from './harness.js';
+import { createRequire } from 'node:module';
+import { compare, formatRatio, verdict, type BenchResult, type Comparison } from './harness.js';
+import { targets, writeTargets } from './targets.js';
 import { decodeClientResponse, encodeClientResponse } from '../src/sasl/gs2.js';
 
 const decoder = new TextDecoder();
@@ -53,8 +60,9 @@ function token(length: number): string {
 }
 
 const sizes: [string, number][] = [['800-byte token', 800], ['64 KiB token', 64 * 1024], ['1 MiB token', 1024 * 1024]];
-const perByte: { size: string; bytes: number; results: BenchResult[] }[] = [];
-for (const [label, length] of sizes) {
+const decodeRows: { size: string; bytes: number; results: BenchResult[] }[] = [];
+// BENCH_GS2=encode or =decode runs one half.
+for (const [label, length] of process.env.BENCH_GS2 === 'encode' ? [] : sizes) {
   const message = encodeClientResponse({ token: token(length), extensions: { logicalCluster: 'lkc-abc123', traceId: 'a1b2c3' } });
   const max = { maxMessageBytes: 2 * 1024 * 1024 };
   // Sanity: all three agree on this input.
@@ -72,13 +80,62 @@ for (const [label, length] of sizes) {
     'floor: TextDecoder + indexOf',
     large ? { batchMs: 8, rounds: 31 } : {},
   );
-  perByte.push({ size: label, bytes: message.length, results });
+  decodeRows.push({ size: label, bytes: message.length, results });
 }
 
-console.log('\n## Linearity: ns per message byte\n');
-console.log(`| case | ${perByte.map((p) => p.size).join(' | ')} |`);
-console.log(`|---|${perByte.map(() => '---:').join('|')}|`);
-for (const name of perByte[0]!.results.map((r) => r.name)) {
-  const cells = perByte.map((p) => (p.results.find((r) => r.name === name)!.nsPerOp / p.bytes).toFixed(3));
-  console.log(`| ${name} | ${cells.join(' | ')} |`);
+if (decodeRows.length > 0) {
+  console.log('\n## Linearity: ns per message byte\n');
+  console.log(`| case | ${decodeRows.map((p) => p.size).join(' | ')} |`);
+  console.log(`|---|${decodeRows.map(() => '---:').join('|')}|`);
+  for (const name of decodeRows[0]!.results.map((r) => r.name)) {
+    const cells = decodeRows.map((p) => (p.results.find((r) => r.name === name)!.nsPerOp / p.bytes).toFixed(3));
+    console.log(`| ${name} | ${cells.join(' | ')} |`);
+  }
 }
+
+// ---- encode ----
+
+type KafkaJsRequest = (options: { authorizationIdentity?: string | null }, token: { value: string; extensions?: Record<string, string> }) => Promise<{ encode(): Promise<Buffer> }>;
+const kafkajsRequest = createRequire(import.meta.url)('kafkajs/src/protocol/sasl/oauthBearer/request.js') as KafkaJsRequest;
+const encoder = new TextEncoder();
+const extensions = { logicalCluster: 'lkc-abc123', traceId: 'a1b2c3' };
+const encodeSizes: [string, number][] = [['800 B', 800], ['8 KiB', 8 * 1024], ['64 KiB', 64 * 1024], ['256 KiB', 256 * 1024], ['1 MiB', 1024 * 1024]];
+const encodeRows: { size: string; bytes: number; results: Comparison }[] = [];
+for (const [label, length] of process.env.BENCH_GS2 === 'decode' ? [] : encodeSizes) {
+  const value = token(length);
+  const ours = encodeClientResponse({ token: value, extensions });
+  const floorBytes = encoder.encode(`n,,\x01auth=Bearer ${value}\x01logicalCluster=${extensions.logicalCluster}\x01traceId=${extensions.traceId}\x01\x01`);
+  const theirs = await (await kafkajsRequest({}, { value, extensions })).encode();
+  // Sanity: the same message (KafkaJS's prefixed with its 4-byte length).
+  if (Buffer.compare(Buffer.from(ours), Buffer.from(floorBytes)) !== 0 || Buffer.compare(theirs.subarray(4), Buffer.from(ours)) !== 0) throw new Error('encoders disagree');
+  const large = length > 10_000;
+  const results = await compare(
+    `encodeClientResponse, ${label} token (${ours.length} bytes)`,
+    [
+      { name: 'floor: template + TextEncoder.encode', fn: () => encoder.encode(`n,,\x01auth=Bearer ${value}\x01logicalCluster=${extensions.logicalCluster}\x01traceId=${extensions.traceId}\x01\x01`) },
+      { name: 'encodeClientResponse (checked)', fn: () => encodeClientResponse({ token: value, extensions }) },
+      { name: 'KafkaJS request.js (unchecked, awaited)', fn: async () => (await kafkajsRequest({}, { value, extensions })).encode() },
+    ],
+    'floor: template + TextEncoder.encode',
+    large ? { batchMs: 8, rounds: 41 } : { rounds: 101 },
+  );
+  encodeRows.push({ size: label, bytes: ours.length, results });
+  const r = results.ratioOf('encodeClientResponse (checked)', 'floor: template + TextEncoder.encode');
+  targets.push({ bench: 'gs2', label: `GS2 encode ${label} / template+encode floor`, ratio: r, target: 2 });
+}
+if (encodeRows.length > 0) {
+console.log('\n## encodeClientResponse linearity: ns per message byte\n');
+console.log(`| case | ${encodeRows.map((p) => p.size).join(' | ')} |`);
+console.log(`|---|${encodeRows.map(() => '---:').join('|')}|`);
+for (const name of encodeRows[0]!.results.map((r) => r.name)) {
+  console.log(`| ${name} | ${encodeRows.map((p) => (p.results.find((r) => r.name === name)!.nsPerOp / p.bytes).toFixed(3)).join(' | ')} |`);
+}
+console.log('');
+for (const row of encodeRows) {
+  console.log(verdict(`GS2 encode ${row.size} / floor`, row.results.ratioOf('encodeClientResponse (checked)', 'floor: template + TextEncoder.encode'), 2)
+    + `; / KafkaJS ${formatRatio(row.results.ratioOf('encodeClientResponse (checked)', 'KafkaJS request.js (unchecked, awaited)'))}`);
+}
+const perByte = encodeRows.map((row) => row.results.find((r) => r.name === 'encodeClientResponse (checked)')!.nsPerOp / row.bytes);
+console.log(`GS2 encode linearity: ns/byte from 8 KiB to 1 MiB ${perByte.slice(1).map((x) => x.toFixed(3)).join(' → ')}; largest / smallest ${(Math.max(...perByte.slice(1)) / Math.min(...perByte.slice(1))).toFixed(2)}`);
+}
+writeTargets('gs2');

@@ -485,25 +485,11 @@ export function checkExtension(key: string, value: string): void {
   }
 }
 
-function hasLoneSurrogate(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-      else return true;
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      return true;
-    }
-  }
-  return false;
-}
-
 /**
  * Encodes a client initial response (RFC 7628 §3.1): `n,` [`a=` saslname] `,` `%x01`, then `host`, `port`,
  * `auth=Bearer <token>` and the extensions in the order given, each followed by `%x01`, then a final `%x01`.
  * @throws OAuthBearerError `ERR_TOKEN_SYNTAX` (not a b64token), `ERR_AUTHZID` (NUL or a lone surrogate),
- *   `ERR_USAGE_ARGUMENT` (authzid or host not a string),
+ *   `ERR_USAGE_ARGUMENT` (authzid, host or an extension key or value not a string),
  *   `ERR_EXTENSION_KEY`, `ERR_EXTENSION_VALUE` ({@link checkExtension}, also a key repeating `host`/`port`),
  *   `ERR_KVPAIR` (bad host or port)
  * @example
@@ -514,44 +500,213 @@ function hasLoneSurrogate(text: string): boolean {
  */
 export function encodeClientResponse(fields: ClientResponseFields): Uint8Array {
   const { authzid, token, host, port } = fields;
-  for (const [name, value] of [['authzid', authzid], ['host', host]] as const) {
-    if (value !== undefined && typeof value !== 'string') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `encodeClientResponse: ${name} must be a string`);
-  }
-  if (typeof token !== 'string' || !isB64Token(token)) {
-    throw new OAuthBearerError('ERR_TOKEN_SYNTAX', `The token (${typeof token === 'string' ? token.length : 0} characters) is not an RFC 6750 §2.1 b64token: letters, digits, "-._~+/", then optional "=" padding`);
-  }
-  let out = 'n,';
-  if (authzid !== undefined && authzid !== '') {
-    if (authzid.includes('\0') || hasLoneSurrogate(authzid)) {
-      throw new OAuthBearerError('ERR_AUTHZID', 'The authzid must be Unicode text without NUL (RFC 5801 §4 saslname)');
-    }
-    out += `a=${escapeSaslname(authzid)}`;
-  }
-  out += ',\x01';
-  if (host !== undefined) {
-    if (host.length === 0 || !isAll(host, VALUE)) {
-      throw new OAuthBearerError('ERR_KVPAIR', 'The host must be non-empty printable ASCII (RFC 7628 §3.1 value)');
-    }
-    out += `host=${host}\x01`;
-  }
-  if (port !== undefined) {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new OAuthBearerError('ERR_KVPAIR', `The port must be an integer from 1 to 65535, not ${String(port)}`);
-    }
-    out += `port=${port}\x01`;
-  }
-  out += `auth=Bearer ${token}\x01`;
+  if (authzid !== undefined && typeof authzid !== 'string') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'encodeClientResponse: authzid must be a string');
+  if (host !== undefined && typeof host !== 'string') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'encodeClientResponse: host must be a string');
+  if (typeof token !== 'string') throw notB64Token(0);
+  // One exact-size array, each field checked as it is written into it: no intermediate string, no second copy.
+  // The checks run in the order of the fields' errors: token, authzid, host, port, then each extension.
+  const withAuthzid = authzid !== undefined && authzid !== '';
+  const authzidBytes = withAuthzid ? saslnameBytes(authzid) : 0;
+  const portOk = port === undefined || (Number.isInteger(port) && port >= 1 && port <= 65535);
+  const portText = port !== undefined && portOk ? String(port) : '';
+  const keys: string[] = [];
+  const values: string[] = [];
+  let extensionBytes = 0;
   const extensions = fields.extensions;
   if (extensions !== undefined) {
-    const entries: Iterable<readonly [string, string]> = extensions instanceof Map ? extensions.entries() : Object.entries(extensions);
-    for (const [key, value] of entries) {
-      checkExtension(key, value);
-      if ((key === 'host' && host !== undefined) || (key === 'port' && port !== undefined)) {
-        throw new OAuthBearerError('ERR_EXTENSION_KEY', `SASL extension "${key}" repeats the ${key} kvpair; give it once`);
-      }
-      out += `${key}=${value}\x01`;
+    if (extensions instanceof Map) {
+      for (const [key, value] of extensions) extensionBytes += extensionEntry(keys, values, key, value);
+    } else {
+      for (const key of Object.keys(extensions)) extensionBytes += extensionEntry(keys, values, key, (extensions as Record<string, string>)[key]);
     }
   }
-  out += '\x01';
-  return utf8Encoder.encode(out);
+  const headerBytes = 2 + (withAuthzid ? 2 + Math.max(authzidBytes, 0) : 0) + 2;
+  const hostBytes = host === undefined ? 0 : 6 + host.length;
+  const portBytes = port === undefined ? 0 : 6 + portText.length;
+  const tokenAt = headerBytes + hostBytes + portBytes + AUTH_BEARER.length;
+  const out = new Uint8Array(tokenAt + token.length + 1 + extensionBytes + 1);
+
+  if (!putB64Token(out, tokenAt, token)) throw notB64Token(token.length);
+  if (authzidBytes < 0) throw new OAuthBearerError('ERR_AUTHZID', 'The authzid must be Unicode text without NUL (RFC 5801 §4 saslname)');
+  out[0] = 0x6e; // n
+  out[1] = COMMA;
+  let p = 2;
+  if (withAuthzid) {
+    out[p++] = 0x61; // a
+    out[p++] = EQUALS;
+    p = putSaslname(out, p, authzid);
+  }
+  out[p++] = COMMA;
+  out[p++] = KVSEP;
+  if (host !== undefined) {
+    p = putAscii(out, p, 'host=', ALPHA | VALUE);
+    const end = host.length === 0 ? -1 : putAscii(out, p, host, VALUE);
+    if (end < 0) throw new OAuthBearerError('ERR_KVPAIR', 'The host must be non-empty printable ASCII (RFC 7628 §3.1 value)');
+    p = end;
+    out[p++] = KVSEP;
+  }
+  if (port !== undefined) {
+    if (!portOk) throw new OAuthBearerError('ERR_KVPAIR', `The port must be an integer from 1 to 65535, not ${String(port)}`);
+    p = putAscii(out, p, 'port=', ALPHA | VALUE);
+    p = putAscii(out, p, portText, VALUE);
+    out[p++] = KVSEP;
+  }
+  putAscii(out, p, AUTH_BEARER, VALUE);
+  p = tokenAt + token.length;
+  out[p++] = KVSEP;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = values[i]!;
+    const keyEnd = key === 'auth' || key.length === 0 ? -1 : putAscii(out, p, key, ALPHA);
+    if (keyEnd < 0) refuseExtension(key, value);
+    out[keyEnd] = EQUALS;
+    const valueEnd = value.length === 0 ? -1 : putAscii(out, keyEnd + 1, value, VALUE);
+    if (valueEnd < 0) refuseExtension(key, value);
+    if ((key === 'host' && host !== undefined) || (key === 'port' && port !== undefined)) {
+      throw new OAuthBearerError('ERR_EXTENSION_KEY', `SASL extension "${key}" repeats the ${key} kvpair; give it once`);
+    }
+    p = valueEnd;
+    out[p++] = KVSEP;
+  }
+  out[p] = KVSEP;
+  return out;
+}
+
+// RFC 7628 §3.1 auth kvpair up to the token: key "=" "Bearer" 1*SP (RFC 6750 §2.1 credentials).
+const AUTH_BEARER = 'auth=Bearer ';
+/** Strings at least this long are copied by TextEncoder.encodeInto and checked as bytes; shorter ones char by char. */
+const NATIVE_COPY_CHARS = 48;
+
+function notB64Token(length: number): OAuthBearerError {
+  return new OAuthBearerError('ERR_TOKEN_SYNTAX', `The token (${length} characters) is not an RFC 6750 §2.1 b64token: letters, digits, "-._~+/", then optional "=" padding`);
+}
+
+/** Records one extension for {@link encodeClientResponse}; returns its bytes as written (`key=value` %x01) if ASCII. */
+function extensionEntry(keys: string[], values: string[], key: unknown, value: unknown): number {
+  if (typeof key !== 'string' || typeof value !== 'string') {
+    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `encodeClientResponse: SASL extension ${typeof key === 'string' ? `"${key.slice(0, 64)}"` : 'keys'} must be ${typeof key === 'string' ? 'a string value' : 'strings'}`);
+  }
+  keys.push(key);
+  values.push(value);
+  return key.length + value.length + 2;
+}
+
+/** Throws the error {@link checkExtension} gives for an extension the fast path refused. */
+function refuseExtension(key: string, value: string): never {
+  checkExtension(key, value);
+  throw new OAuthBearerError('ERR_EXTENSION_VALUE', `SASL extension "${key.slice(0, 64)}" cannot be written`);
+}
+
+/**
+ * Writes `text` at `p` when every character is ASCII in class `flag`; returns the end, or -1. Long texts are copied
+ * natively and their bytes checked with {@link skip}: the byte after them is still 0, in no class, so it stops.
+ */
+function putAscii(out: Uint8Array, p: number, text: string, flag: number): number {
+  const n = text.length;
+  if (n >= NATIVE_COPY_CHARS) {
+    const { read, written } = utf8Encoder.encodeInto(text, out.subarray(p, p + n));
+    if (read !== n || written !== n) return -1;
+    return skip(out, p, flag) === p + n ? p + n : -1;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f || !(CLASS[c]! & flag)) return -1;
+    out[p++] = c;
+  }
+  return p;
+}
+
+/** Writes an RFC 6750 §2.1 b64token (`1*b64char *"="`) at `p`, checking it; false when it is not one. */
+function putB64Token(out: Uint8Array, p: number, token: string): boolean {
+  const n = token.length;
+  const end = p + n;
+  let q: number;
+  if (n >= NATIVE_COPY_CHARS) {
+    const { read, written } = utf8Encoder.encodeInto(token, out.subarray(p, end));
+    if (read !== n || written !== n) return false;
+    q = n >= PAIR_CHECK_CHARS ? b64Pairs(out, p, end) : skip(out, p, B64);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const c = token.charCodeAt(i);
+      if (c > 0x7f) return false;
+      out[p + i] = c;
+    }
+    q = p;
+    while (q < end && CLASS[out[q]!]! & B64) q++;
+  }
+  if (q === p) return false;
+  while (q < end && out[q] === EQUALS) q++;
+  return q === end;
+}
+
+/** Tokens at least this long are checked two bytes a step against {@link B64_PAIR}. */
+const PAIR_CHECK_CHARS = 256;
+/** 1 where both bytes of a 16-bit unit (either byte order) are b64token characters; built on first use (64 KiB). */
+let B64_PAIR: Uint8Array | null = null;
+
+/** Like `skip(out, p, B64)` but two bytes a lookup, which is what keeps a long token's check near memcpy speed. */
+function b64Pairs(out: Uint8Array, p: number, end: number): number {
+  let table = B64_PAIR;
+  if (table === null) {
+    table = new Uint8Array(65536);
+    for (let i = 0; i < 65536; i++) table[i] = CLASS[i & 0xff]! & CLASS[i >>> 8]! & B64 ? 1 : 0;
+    B64_PAIR = table;
+  }
+  if ((out.byteOffset + p) & 1) {
+    if (!(CLASS[out[p]!]! & B64)) return p;
+    p++;
+  }
+  const units = new Uint16Array(out.buffer, out.byteOffset + p, (end - p) >>> 1);
+  const m = units.length;
+  let i = 0;
+  while (i + 4 <= m && table[units[i]!]! & table[units[i + 1]!]! & table[units[i + 2]!]! & table[units[i + 3]!]!) i += 4;
+  while (i < m && table[units[i]!]) i++;
+  // At the first pair that failed (or the odd last byte), finish byte by byte.
+  p += 2 * i;
+  while (p < end && CLASS[out[p]!]! & B64) p++;
+  return p;
+}
+
+/** The UTF-8 length of `authzid` written as a saslname (`=` and `,` as three bytes), or -1 with NUL or a lone surrogate. */
+function saslnameBytes(authzid: string): number {
+  let bytes = 0;
+  for (let i = 0; i < authzid.length; i++) {
+    const c = authzid.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 0) return -1;
+      bytes += c === EQUALS || c === COMMA ? 3 : 1;
+    } else if (c < 0x800) {
+      bytes += 2;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const next = authzid.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return -1;
+      bytes += 4;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return -1;
+    } else {
+      bytes += 3;
+    }
+  }
+  return bytes;
+}
+
+/** Writes `authzid` escaped as a saslname (RFC 5801 §4: `=` as =3D, `,` as =2C) at `p`; returns the end. */
+function putSaslname(out: Uint8Array, p: number, authzid: string): number {
+  for (let i = 0; i < authzid.length; i++) {
+    const c = authzid.charCodeAt(i);
+    if (c >= 0x80) {
+      const rest = escapeSaslname(authzid.slice(i));
+      return p + utf8Encoder.encodeInto(rest, out.subarray(p)).written;
+    }
+    if (c === EQUALS || c === COMMA) {
+      out[p] = EQUALS;
+      out[p + 1] = c === EQUALS ? 0x33 : 0x32;
+      out[p + 2] = c === EQUALS ? 0x44 : 0x43;
+      p += 3;
+    } else {
+      out[p++] = c;
+    }
+  }
+  return p;
 }

@@ -1,4 +1,4 @@
-// serve as its own process (test/node/cli-entry.ts under tsx): the first stdout line is "listening on HOST:PORT",
+// serve as its own process (the built CLI, dist/node/cli.js): the first stdout line is "listening on HOST:PORT",
 // and SIGTERM stops it cleanly with exit 0 after "stopped".
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { connectBroker } from '../../src/node/net/client.js';
 const root = join(import.meta.dirname, '../..');
 
 it('runs as a process, authenticates a client, and stops on SIGTERM with exit 0', async () => {
-  const child = spawn(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'test/node/cli-entry.ts'), 'serve', '--listen', '127.0.0.1:0'], {
+  const child = spawn(process.execPath, [join(root, 'dist/node/cli.js'), 'serve', '--listen', '127.0.0.1:0'], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);

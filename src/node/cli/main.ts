@@ -15,6 +15,7 @@ import { command as token } from './token.js';
 import { command as serve } from './serve.js';
 import { command as connect } from './connect.js';
 import { command as probe } from './probe.js';
+import { command as bench } from './bench.js';
 
 /** Every command, in the order `--help` lists them. Adding a command is one line here (and its import). */
 export const COMMANDS: readonly Command[] = [
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   serve,
   connect,
   probe,
+  bench,
   helpCommand(() => COMMANDS),
 ];
 

@@ -326,8 +326,11 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       return sockets.size;
     },
     close() {
+      // Resolve only after every connection's own 'close' handler has run (and reported), not merely when the
+      // server's count reaches zero, which Node signals before later 'close' listeners run.
+      const closed = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
       return new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        server.close(() => void Promise.all(closed).then(() => resolve()));
         for (const socket of sockets) socket.destroy();
       });
     },
