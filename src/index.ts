@@ -44,6 +44,21 @@ export type { ServerReauthInput, ClientReauthInput } from './kafka/reauth.js';
 export { TokenHolder, driveTokenHolder } from './kafka/holder.js';
 export type { HolderAction, HolderState, HolderSnapshot, HolderPorts } from './kafka/holder.js';
 
+// Kafka's wire protocol: codec and connection machines (src/kafka/wire)
+export {
+  API_KEY, ERROR_CODE, SASL_SERVER_MAX_RECEIVE_SIZE, CLIENT_MAX_RECEIVE_SIZE, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, API_TABLE, apiName,
+  encodeRequest, decodeRequest, decodeRequestHeader, encodeResponse, decodeResponse, requestHeaderVersion, responseHeaderVersion, SUPPORTED_VERSIONS,
+  createFrameDecoder, encodeFrame, createBrokerSession, createClientSession,
+} from './kafka/wire/index.js';
+export type {
+  TaggedField, UnknownTaggedFields, RequestHeader, ResponseHeader, ApiVersionsRequest, ApiVersion, SupportedFeatureKey, FinalizedFeatureKey,
+  ApiVersionsResponse, SaslHandshakeRequest, SaslHandshakeResponse, SaslAuthenticateRequest, SaslAuthenticateResponse, MetadataRequestTopic,
+  MetadataRequest, MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic, MetadataResponse, RequestBody, ResponseBody,
+  DecodedRequest, DecodedRequestHeader, DecodedResponse, RequestToEncode, ResponseToEncode, FrameDecoder, FrameDecoderOptions,
+  BrokerSession, BrokerSessionOptions, BrokerAction, BrokerSessionState, ClientSession, ClientSessionOptions, ClientAction, ClientSessionState,
+  ProvidedToken,
+} from './kafka/wire/index.js';
+
 // Checking signed tokens (KIP-768, RFC 7515/7519/8725/8705)
 export { createJwtValidator, DEFAULT_TOKEN_CACHE_ENTRIES } from './jose/validator.js';
 export type { JwtValidatorOptions } from './jose/validator.js';

@@ -54,8 +54,11 @@ export type ServerOutcome =
 export type ServerStep =
   /** Validate `token`, then call `tokenValidated`. */
   | { readonly action: 'validate'; readonly token: string; readonly authzid: string | null; readonly extensions: ReadonlyMap<string, string> }
-  /** Send `challenge` (an error challenge) to the client and wait for its next message. */
-  | { readonly action: 'send'; readonly challenge: Uint8Array }
+  /**
+   * Send `challenge` (an error challenge) to the client and wait for its next message. `cause` is the validator's
+   * own error behind it (an expired token, a wrong audience), for the broker's log; it is never sent.
+   */
+  | { readonly action: 'send'; readonly challenge: Uint8Array; readonly cause: OAuthBearerError }
   /** Check `extensions` for this token, then call `extensionsChecked`. */
   | { readonly action: 'check-extensions'; readonly token: BearerToken; readonly extensions: ReadonlyMap<string, string> }
   /** The exchange is over. */
@@ -89,7 +92,7 @@ export interface Server {
 export type ServerState =
   | { readonly kind: 'initial' }
   | { readonly kind: 'validating'; readonly response: ClientResponse }
-  | { readonly kind: 'challenged'; readonly challengeText: string; readonly status: string; readonly scope: string | null }
+  | { readonly kind: 'challenged'; readonly challengeText: string; readonly status: string; readonly scope: string | null; readonly cause: OAuthBearerError }
   | { readonly kind: 'checking-extensions'; readonly response: ClientResponse; readonly token: BearerToken }
   | { readonly kind: 'success'; readonly outcome: ServerOutcome }
   | { readonly kind: 'failure'; readonly outcome: ServerOutcome };
@@ -161,8 +164,8 @@ export function createServer(options: ServerOptions = {}): Server {
         { status: error.status, scope: error.scope ?? null, openidConfiguration: options.openidConfiguration ?? null },
         { style: kafka ? 'kafka' : 'compact' },
       );
-      state = { kind: 'challenged', challengeText: text, status: error.status, scope: error.scope ?? null };
-      return { action: 'send', challenge: encodeUtf8(text) };
+      state = { kind: 'challenged', challengeText: text, status: error.status, scope: error.scope ?? null, cause: error };
+      return { action: 'send', challenge: encodeUtf8(text), cause: error };
     }
     const token = result.token;
     if (typeof token !== 'object' || token === null || typeof token.principal !== 'string') {
@@ -216,10 +219,12 @@ export function createServer(options: ServerOptions = {}): Server {
         if (event.type === 'receive') {
           // RFC 7628 §3.2.3: the client ends a failed exchange with %x01; Kafka reports the challenge JSON itself.
           if (event.bytes.length === 1 && event.bytes[0] === 0x01) {
+            // The validator's own error stays the cause, so the reason (expired, wrong audience) reaches the log.
             return fail(
-              new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `Authentication failed: the token was refused with status "${s.status}"`, {
+              new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `Authentication failed: the token was refused with status "${s.status}": ${s.cause.message}`, {
                 status: s.status,
                 ...(s.scope === null ? {} : { scope: s.scope }),
+                cause: s.cause,
               }),
               s.challengeText,
             );
@@ -273,6 +278,8 @@ export interface AuthenticateStepOptions {
 export interface AuthenticateStepResult {
   /** Bytes to send: an error challenge, the empty success message, or null on failure (nothing to send). */
   readonly challenge: Uint8Array | null;
+  /** With an error challenge: the validator's error behind it (never sent to the client). */
+  readonly cause?: OAuthBearerError;
   readonly state: 'continue' | 'success' | 'failure';
   readonly principal?: string;
   readonly token?: BearerToken;
@@ -320,7 +327,7 @@ export async function authenticateStep(server: Server, bytes: Uint8Array, option
         break;
       }
       case 'send':
-        return { challenge: step.challenge, state: 'continue' };
+        return { challenge: step.challenge, state: 'continue', cause: step.cause };
       case 'finish': {
         const outcome = step.outcome;
         if (outcome.state === 'success') {

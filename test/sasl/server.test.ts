@@ -44,6 +44,10 @@ describe('authenticateStep (kafka profile)', () => {
     const last = await authenticateStep(server, KVSEP, options);
     expect(last).toMatchObject({ state: 'failure', challenge: null, kafkaErrorMessage: '{"status":"insufficient_scope", "scope":"[read, admin]"}' });
     expect(last.error).toMatchObject({ code: 'ERR_AUTHENTICATION_FAILED', status: 'insufficient_scope', scope: '[read, admin]' });
+    // The validator's own error is kept (issue 10 item 4): the challenge's cause and the final failure's cause.
+    expect(first.cause).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE', message: 'scope' });
+    expect(last.error!.cause).toBe(first.cause);
+    expect(last.error!.message).toContain(': scope');
     await expect(authenticateStep(server, KVSEP, options)).rejects.toMatchObject({ code: 'ERR_UNEXPECTED_MESSAGE' });
   });
 
