@@ -23,7 +23,7 @@ export interface FuzzTarget {
   /** Decode `data`; return anything or throw an OAuthBearerError. */
   readonly run: (data: Uint8Array) => unknown;
   /** Tokens the mutator inserts (separators, keywords of the grammar). */
-  readonly dictionary?: readonly string[];
+  readonly dictionary?: readonly (string | Uint8Array)[];
   /** Largest input the mutator builds. */
   readonly maxInputBytes?: number;
   /** Most block executions in src/ allowed for an input of `length` bytes (linear in the length). */
@@ -248,7 +248,7 @@ export function mutate(base: Uint8Array, corpus: readonly Uint8Array[], dictiona
 /** Runs the fuzz loop: seeds first, then mutations of corpus entries, until `runs` executions (or `maxMs`). */
 export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
   const rand = prng(options.seed ?? 1);
-  const dictionary = (target.dictionary ?? []).map((t) => encoder.encode(t));
+  const dictionary = (target.dictionary ?? []).map((t) => (typeof t === 'string' ? encoder.encode(t) : t));
   const maxLen = target.maxInputBytes ?? 4096;
   const slowMs = options.slowMs ?? 250;
   const seen = new Set<string>();

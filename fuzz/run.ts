@@ -12,7 +12,7 @@ import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, wr
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fuzz, minimize } from './engine.js';
-import { targetNamed, targets } from './targets.js';
+import { allTargets, targetNamed } from './targets.js';
 import { corpusDir, inputName, readCorpus, writeSeeds } from './seed.js';
 
 const root = join(import.meta.dirname, '..');
@@ -69,7 +69,7 @@ function child(name: string): void {
 
 async function parent(): Promise<void> {
   if (args.includes('--seed')) writeSeeds();
-  const list = names.length > 0 ? names : targets.map((t) => t.name);
+  const list = names.length > 0 ? names : allTargets.map((t) => t.name);
   const summaries: string[] = [];
   for (const name of list) {
     targetNamed(name);

@@ -6,7 +6,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { TOKEN_RESPONSE_STATUSES, textSeed } from './targets.js';
+import { TOKEN_RESPONSE_STATUSES, WIRE_VERSIONS, textSeed } from './targets.js';
+import { encodeRequest, encodeResponse, SUPPORTED_VERSIONS } from '../src/kafka/wire/codec.js';
+import { ZERO_UUID } from '../src/kafka/wire/apis.js';
 
 const root = join(import.meta.dirname, '..');
 const encoder = new TextEncoder();
@@ -105,7 +107,51 @@ export function seedsFromVectors(): Map<string, Uint8Array[]> {
   }
   // Properties syntax the vectors do not show: comments, continuations, escapes, ':' and ' ' separators.
   add('properties', textSeed('# c\n! c\nsasl.mechanism : OAUTHBEARER\nsasl.login.refresh.window.factor 0.8\nsasl.jaas.config=a \\\n  required;\nk\\u0041=\\t\n'));
+  for (const [target, inputs] of wireSeeds()) for (const input of inputs) add(target, input);
   return seeds;
+}
+
+/** Bodies of each api with every field set (absent fields of lower versions are not written). */
+const WIRE_BODIES: Record<number, { request: object; response: object }> = {
+  18: {
+    request: { clientSoftwareName: 'oauthbearer', clientSoftwareVersion: '0.1.0' },
+    response: { errorCode: 0, apiKeys: [...SUPPORTED_VERSIONS], throttleTimeMs: 0, supportedFeatures: [{ name: 'f', minVersion: 0, maxVersion: 1 }],
+      finalizedFeaturesEpoch: 1, finalizedFeatures: [{ name: 'f', maxVersionLevel: 1, minVersionLevel: 0 }], zkMigrationReady: false },
+  },
+  17: { request: { mechanism: 'OAUTHBEARER' }, response: { errorCode: 0, mechanisms: ['OAUTHBEARER'] } },
+  36: {
+    request: { authBytes: encoder.encode('n,,\u0001auth=Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.\u0001\u0001') },
+    response: { errorCode: 0, errorMessage: null, authBytes: new Uint8Array(0), sessionLifetimeMs: 3_600_000 },
+  },
+  3: {
+    request: { topics: [{ topicId: ZERO_UUID, name: 't' }], allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false },
+    response: { throttleTimeMs: 0, brokers: [{ nodeId: 1, host: '127.0.0.1', port: 9092, rack: null }], clusterId: 'c', controllerId: 1,
+      topics: [{ errorCode: 0, name: 't', topicId: ZERO_UUID, isInternal: false, partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0,
+        replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }], topicAuthorizedOperations: -2147483648 }], clusterAuthorizedOperations: -2147483648 },
+  },
+};
+
+/** Seeds of the wire targets: a request and a response of every api at every version, and their frames. */
+export function wireSeeds(): Map<string, Uint8Array[]> {
+  const requests: Uint8Array[] = [];
+  const responses: Uint8Array[] = [];
+  const frames: Uint8Array[] = [];
+  WIRE_VERSIONS.forEach(([apiKey, apiVersion], index) => {
+    const bodies = WIRE_BODIES[apiKey]!;
+    const request = encodeRequest({ apiKey, apiVersion, correlationId: 7, clientId: 'oauthbearer', body: bodies.request });
+    const response = encodeResponse({ apiKey, apiVersion, correlationId: 7, body: bodies.response });
+    requests.push(request.subarray(4));
+    const r = new Uint8Array(response.length - 3);
+    r[0] = index;
+    r.set(response.subarray(4), 1);
+    responses.push(r);
+    const f = new Uint8Array(1 + request.length + response.length);
+    f[0] = index & 15;
+    f.set(request, 1);
+    f.set(response, 1 + request.length);
+    frames.push(f);
+  });
+  return new Map([['wire-request', requests], ['wire-response', responses], ['wire-frames', frames]]);
 }
 
 export function inputName(input: Uint8Array): string {

@@ -15,6 +15,8 @@ import { jwkFitsAlgorithm, parseJwks, selectKeys } from '../src/jose/jwk.js';
 import { ALGORITHMS } from '../src/jose/algorithms.js';
 import type { JwsAlgorithm } from '../src/ports.js';
 import { processTokenResponse } from '../src/oauth/response.js';
+import { decodeRequest, decodeResponse, SUPPORTED_VERSIONS } from '../src/kafka/wire/codec.js';
+import { createFrameDecoder } from '../src/kafka/wire/frame.js';
 import type { FuzzTarget } from './engine.js';
 
 /** A fixed "now" for the targets that take a time (2023-11-14T22:13:20Z, as the spec vectors use). */
@@ -126,8 +128,53 @@ export const targets: readonly FuzzTarget[] = [
   },
 ];
 
+/** Every (apiKey, apiVersion) the wire codec reads: the wire-response target picks one with its first byte. */
+export const WIRE_VERSIONS: ReadonlyArray<readonly [apiKey: number, apiVersion: number]> = SUPPORTED_VERSIONS.flatMap(({ apiKey, minVersion, maxVersion }) =>
+  Array.from({ length: maxVersion - minVersion + 1 }, (_, i) => [apiKey, minVersion + i] as const));
+
+// Lengths and varints at their edges (0, -1, int32 max, a 5-byte varint), api keys, a mechanism and a GS2 message.
+const WIRE_DICTIONARY: readonly (string | Uint8Array)[] = [
+  ...[[0], [0, 0], [0, 0, 0, 0], [0xff, 0xff], [0xff, 0xff, 0xff, 0xff], [0x7f, 0xff, 0xff, 0xff], [0x80, 0x80, 0x80, 0x80, 0x08],
+    [0x01], [0x7f], [0, 18], [0, 17], [0, 36], [0, 3]].map((b) => Uint8Array.from(b)),
+  'OAUTHBEARER', 'n,,\u0001auth=Bearer x\u0001\u0001',
+];
+
+/** The wire codec's decoders (CONTRACT.md §A): requests, responses at every version, and the frame splitter. */
+export const wireTargets: readonly FuzzTarget[] = [
+  {
+    name: 'wire-request',
+    run: (data) => decodeRequest(data),
+    dictionary: WIRE_DICTIONARY,
+  },
+  {
+    name: 'wire-response',
+    run: (data) => {
+      const [apiKey, apiVersion] = WIRE_VERSIONS[(data[0] ?? 0) % WIRE_VERSIONS.length]!;
+      return decodeResponse(data.subarray(1), apiKey, apiVersion);
+    },
+    dictionary: WIRE_DICTIONARY,
+  },
+  {
+    name: 'wire-frames',
+    // The first byte splits the rest into pushes of 1-16 bytes; frames are taken out after every push.
+    run: (data) => {
+      const frames = createFrameDecoder({ maxFrameBytes: 4096 });
+      const step = ((data[0] ?? 0) & 15) + 1;
+      let n = 0;
+      for (let i = 1; i < data.length; i += step) {
+        frames.push(data.subarray(i, i + step));
+        while (frames.next() !== null) n++;
+      }
+      return n;
+    },
+    dictionary: WIRE_DICTIONARY,
+  },
+];
+
+export const allTargets: readonly FuzzTarget[] = [...targets, ...wireTargets];
+
 export function targetNamed(name: string): FuzzTarget {
-  const t = targets.find((x) => x.name === name);
-  if (t === undefined) throw new Error(`no fuzz target "${name}"; known: ${targets.map((x) => x.name).join(', ')}`);
+  const t = allTargets.find((x) => x.name === name);
+  if (t === undefined) throw new Error(`no fuzz target "${name}"; known: ${allTargets.map((x) => x.name).join(', ')}`);
   return t;
 }

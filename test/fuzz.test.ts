@@ -3,14 +3,14 @@
 // time and bounded by a count, not by the clock. Long runs: `npm run fuzz` (fuzz/README.md).
 import { describe, expect, it } from 'vitest';
 import { checkInput, fuzz, type FuzzTarget } from '../fuzz/engine.js';
-import { targets } from '../fuzz/targets.js';
+import { allTargets } from '../fuzz/targets.js';
 import { readCorpus } from '../fuzz/seed.js';
 import { OAuthBearerError } from '../src/errors.js';
 
 /** Mutations per target after the corpus replay. */
 const MUTATIONS = 400;
 
-describe.each(targets.map((t) => [t.name, t] as const))('fuzz target %s', (name, target) => {
+describe.each(allTargets.map((t) => [t.name, t] as const))('fuzz target %s', (name, target) => {
   it('replays its corpus and survives a seeded mutation run: a value or an OAuthBearerError, bounded work', () => {
     const corpus = readCorpus(name);
     expect(corpus.length, `fuzz/corpus/${name} is empty: run npm run fuzz -- --seed`).toBeGreaterThan(0);
