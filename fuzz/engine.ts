@@ -264,7 +264,15 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
     const { finding, features, work, ms } = checkInput(target, input);
     executions++;
     if (work > maxWork.work) maxWork = { work, length: input.length };
-    const found = finding ?? (ms > slowMs ? { kind: 'slow' as const, input, detail: `${ms.toFixed(0)} ms for ${input.length} bytes` } : null);
+    // A slow run is timed twice more before it counts: on a shared machine one run can wait for a core or a GC.
+    let slow = ms > slowMs;
+    let slowest = ms;
+    for (let i = 0; slow && i < 2; i++) {
+      const again = checkInput(target, input).ms;
+      slowest = Math.min(slowest, again);
+      slow = again > slowMs;
+    }
+    const found = finding ?? (slow ? { kind: 'slow' as const, input, detail: `${slowest.toFixed(0)} ms for ${input.length} bytes (the fastest of 3 runs)` } : null);
     if (found !== null) {
       // One finding per kind and first line of detail: a bug found a thousand times is one bug.
       const key = `${found.kind}:${found.detail.split('\n')[0]!.replace(/\d+/g, 'N')}`;
