@@ -4,8 +4,13 @@
  * as a synchronous, I/O-free machine.
  * @module
  */
-import { OAuthBearerError } from '../../errors.js';
-import type { MetadataResponse } from './messages.js';
+import { OAuthBearerError, isOAuthBearerError } from '../../errors.js';
+import { createClient, type Client } from '../../sasl/client.js';
+import { clientReauthAtMs } from '../reauth.js';
+import { API_KEY, ERROR_CODE, CLIENT_MAX_RECEIVE_SIZE, DEFAULT_REQUEST_TIMEOUT_MS, apiName } from './constants.js';
+import { decodeResponse, encodeRequest } from './codec.js';
+import { createFrameDecoder, encodeFrame } from './frame.js';
+import type { ApiVersion, ApiVersionsResponse, MetadataResponse, SaslAuthenticateResponse, SaslHandshakeResponse } from './messages.js';
 
 /** Options of {@link createClientSession}. */
 export interface ClientSessionOptions {
@@ -62,11 +67,316 @@ export interface ClientSession {
 /** The client machine's states. */
 export type ClientSessionState = 'initial' | 'api-versions' | 'handshake' | 'need-token' | 'authenticating' | 'authenticated' | 'closed';
 
+/** The highest versions this client sends: ApiVersions v3 (KIP-511 software name), SaslHandshake v1, SaslAuthenticate v2, Metadata v12. */
+const OUR_MAX = { [API_KEY.API_VERSIONS]: 3, [API_KEY.SASL_HANDSHAKE]: 1, [API_KEY.SASL_AUTHENTICATE]: 2, [API_KEY.METADATA]: 12 } as const;
+const OAUTHBEARER = 'OAUTHBEARER';
+
+interface InFlight {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  readonly deadlineMs: number;
+}
+
 /**
- * Creates the client side of one connection.
+ * Creates the client side of one connection: ApiVersions v3 (v0 again when the broker answers UNSUPPORTED_VERSION),
+ * SaslHandshake v1, SaslAuthenticate at the highest version both sides have (raw SaslHandshake v0 tokens when the
+ * broker has no SaslAuthenticate), the OAUTHBEARER client mechanism with a token the driver provides, and KIP-368
+ * re-authentication at Kafka's client time (SaslClientAuthenticator.ReauthInfo), told through `pollTimeout`.
  * @throws OAuthBearerError `ERR_USAGE_ARGUMENT` for a bad option
+ * @example
+ * ```ts
+ * const client = createClientSession({ random: Math.random });
+ * client.start(Date.now());
+ * for (let a = client.poll(); a !== null; a = client.poll()) if (a.type === 'send') socket.write(a.bytes);
+ * ```
  */
 export function createClientSession(options: ClientSessionOptions): ClientSession {
-  void options;
-  throw new OAuthBearerError('ERR_USAGE_STATE', 'createClientSession: not implemented yet');
+  if (typeof options !== 'object' || options === null || typeof options.random !== 'function') {
+    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'createClientSession: options.random (a uniform [0, 1) draw) is required');
+  }
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
+    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `createClientSession: requestTimeoutMs must be a positive number, not ${String(options.requestTimeoutMs)}`);
+  }
+  const clientId = options.clientId === undefined ? 'oauthbearer' : options.clientId;
+  const softwareName = options.softwareName ?? 'oauthbearer';
+  const softwareVersion = options.softwareVersion ?? '0';
+  const frames = createFrameDecoder({ maxFrameBytes: CLIENT_MAX_RECEIVE_SIZE });
+  const actions: ClientAction[] = [];
+
+  let state: ClientSessionState = 'initial';
+  let correlationId = 0;
+  let inFlight: InFlight | null = null;
+  let apiVersions: ApiVersion[] = [];
+  const apiVersionsTried = new Set<number>();
+  let handshakeVersion = 1;
+  let authenticateVersion = 2;
+  let raw = false;
+  let sasl: Client | null = null;
+  let reauthentication = false;
+  let positiveSessionLifetimeMs = 0;
+  let reauthAtMs: number | null = null;
+  const metadataWanted: (readonly string[] | null)[] = [];
+  let awaitingRawToken = false;
+
+  const close = (reason: OAuthBearerError): void => {
+    state = 'closed';
+    inFlight = null;
+    actions.push({ type: 'close', reason });
+  };
+  const fail = (error: OAuthBearerError): void => {
+    state = 'closed';
+    inFlight = null;
+    actions.push({ type: 'failed', error });
+  };
+  const request = (apiKey: number, apiVersion: number, body: object, at: number): void => {
+    correlationId = (correlationId + 1) | 0;
+    inFlight = { apiKey, apiVersion, correlationId, deadlineMs: at + requestTimeoutMs };
+    actions.push({ type: 'send', bytes: encodeRequest({ apiKey, apiVersion, correlationId, clientId, body }) });
+  };
+  const brokerMax = (apiKey: number): number | null => {
+    const v = apiVersions.find((x) => x.apiKey === apiKey);
+    return v === undefined ? null : v.maxVersion;
+  };
+  const sendApiVersions = (version: number, at: number): void => {
+    apiVersionsTried.add(version);
+    request(API_KEY.API_VERSIONS, version, version >= 3 ? { clientSoftwareName: softwareName, clientSoftwareVersion: softwareVersion } : {}, at);
+  };
+  const sendHandshake = (at: number): void => {
+    state = 'handshake';
+    request(API_KEY.SASL_HANDSHAKE, handshakeVersion, { mechanism: OAUTHBEARER }, at);
+  };
+  const sendMetadata = (topics: readonly string[] | null, at: number): void => {
+    const version = Math.min(OUR_MAX[API_KEY.METADATA], brokerMax(API_KEY.METADATA) ?? 0);
+    const list = topics === null ? (version === 0 ? [] : null) : topics.map((name) => ({ name }));
+    request(API_KEY.METADATA, version, { topics: list, allowAutoTopicCreation: false }, at);
+  };
+
+  const onApiVersions = (body: ApiVersionsResponse, at: number): void => {
+    if (body.errorCode === ERROR_CODE.UNSUPPORTED_VERSION) {
+      // NetworkClient.handleApiVersionsResponse: retry at the broker's highest ApiVersions version (KIP-511), else v0.
+      const theirs = body.apiKeys.find((k) => k.apiKey === API_KEY.API_VERSIONS)?.maxVersion ?? 0;
+      const next = Math.max(0, Math.min(theirs, OUR_MAX[API_KEY.API_VERSIONS]));
+      if (apiVersionsTried.has(next)) {
+        close(protocolError(`The broker answered ApiVersions v${next} with UNSUPPORTED_VERSION again; it does not speak a version this client has`));
+        return;
+      }
+      sendApiVersions(next, at);
+      return;
+    }
+    if (body.errorCode !== ERROR_CODE.NONE) {
+      close(protocolError(`The broker answered ApiVersions with error code ${body.errorCode}`));
+      return;
+    }
+    apiVersions = body.apiKeys.map((k) => ({ apiKey: k.apiKey, minVersion: k.minVersion, maxVersion: k.maxVersion }));
+    // SaslClientAuthenticator.setSaslAuthenticateAndHandshakeVersions.
+    const hs = brokerMax(API_KEY.SASL_HANDSHAKE);
+    if (hs === null) {
+      close(protocolError('The broker does not offer SaslHandshake in its ApiVersions answer; it cannot authenticate a SASL connection'));
+      return;
+    }
+    handshakeVersion = Math.min(hs, OUR_MAX[API_KEY.SASL_HANDSHAKE]);
+    const au = brokerMax(API_KEY.SASL_AUTHENTICATE);
+    raw = handshakeVersion === 0 || au === null;
+    if (raw) handshakeVersion = 0;
+    authenticateVersion = au === null ? 0 : Math.min(au, OUR_MAX[API_KEY.SASL_AUTHENTICATE]);
+    sendHandshake(at);
+  };
+
+  const onHandshake = (body: SaslHandshakeResponse): void => {
+    if (body.errorCode !== ERROR_CODE.NONE) {
+      const text = body.errorCode === ERROR_CODE.UNSUPPORTED_SASL_MECHANISM
+        ? `Client SASL mechanism '${OAUTHBEARER}' not enabled in the server, enabled mechanisms are [${body.mechanisms.join(', ')}]`
+        : `The broker answered SaslHandshake with error code ${body.errorCode}${body.errorCode === ERROR_CODE.ILLEGAL_SASL_STATE ? ' (ILLEGAL_SASL_STATE: it does not take a re-authentication now)' : ''}`;
+      fail(new OAuthBearerError('ERR_AUTHENTICATION_FAILED', text));
+      return;
+    }
+    state = 'need-token';
+    actions.push({ type: 'need-token', reauthentication });
+  };
+
+  const authenticated = (at: number): void => {
+    state = 'authenticated';
+    sasl = null;
+    reauthAtMs = clientReauthAtMs({ authenticationEndMs: at, sessionLifetimeMs: positiveSessionLifetimeMs, draw: drawOnce() });
+    actions.push({ type: 'authenticated', sessionLifetimeMs: positiveSessionLifetimeMs, reauthAtMs, reauthentication, apiVersions: apiVersions.map((v) => ({ ...v })) });
+    const wanted = metadataWanted.shift();
+    if (wanted !== undefined) sendMetadata(wanted, at);
+  };
+  const drawOnce = (): number => {
+    const d = options.random();
+    if (!(d >= 0 && d < 1)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `createClientSession: random() must return a number in [0, 1), not ${String(d)}`);
+    return d;
+  };
+
+  const onServerToken = (token: Uint8Array, at: number): void => {
+    let step;
+    try {
+      step = sasl!.receive(token);
+    } catch (err) {
+      if (!isOAuthBearerError(err)) throw err;
+      close(protocolError(`The broker's SASL message does not fit the exchange: ${err.message}`, err));
+      return;
+    }
+    if (step.action === 'success') {
+      authenticated(at);
+      return;
+    }
+    // An error challenge: answer %x01 (RFC 7628 §3.2.3); the broker then reports the failure.
+    if (raw) {
+      awaitingRawToken = true;
+      actions.push({ type: 'send', bytes: encodeFrame(step.message) });
+    } else request(API_KEY.SASL_AUTHENTICATE, authenticateVersion, { authBytes: step.message }, at);
+  };
+
+  const onAuthenticate = (body: SaslAuthenticateResponse, at: number): void => {
+    if (body.errorCode !== ERROR_CODE.NONE) {
+      const message = body.errorMessage ?? `error code ${body.errorCode}`;
+      fail(sasl !== null && sasl.state !== 'failure' ? sasl.fail(message) : new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `The server failed the SASL exchange: ${message.slice(0, 500)}`));
+      return;
+    }
+    if ((body.sessionLifetimeMs ?? 0) > 0) positiveSessionLifetimeMs = body.sessionLifetimeMs!;
+    onServerToken(body.authBytes, at);
+  };
+
+  const onFrame = (frame: Uint8Array, at: number): void => {
+    if (raw && awaitingRawToken && inFlight === null) {
+      awaitingRawToken = false;
+      onServerToken(frame, at);
+      return;
+    }
+    const f = inFlight;
+    if (f === null) {
+      close(protocolError(`The broker sent a frame of ${frame.length} bytes when no request was waiting for an answer`));
+      return;
+    }
+    let decoded;
+    try {
+      decoded = decodeResponse(frame, f.apiKey, f.apiVersion);
+    } catch (err) {
+      if (!isOAuthBearerError(err)) throw err;
+      close(protocolError(`The broker's ${apiName(f.apiKey)} v${f.apiVersion} response does not parse: ${err.message}`, err));
+      return;
+    }
+    if (decoded.header.correlationId !== f.correlationId) {
+      close(protocolError(`Correlation id for response (${decoded.header.correlationId}) does not match request (${f.correlationId}) for ${apiName(f.apiKey)}`));
+      return;
+    }
+    inFlight = null;
+    switch (f.apiKey) {
+      case API_KEY.API_VERSIONS:
+        onApiVersions(decoded.body as ApiVersionsResponse, at);
+        return;
+      case API_KEY.SASL_HANDSHAKE:
+        onHandshake(decoded.body as SaslHandshakeResponse);
+        return;
+      case API_KEY.SASL_AUTHENTICATE:
+        onAuthenticate(decoded.body as SaslAuthenticateResponse, at);
+        return;
+      case API_KEY.METADATA: {
+        actions.push({ type: 'metadata', body: decoded.body as MetadataResponse });
+        const wanted = metadataWanted.shift();
+        if (wanted !== undefined) sendMetadata(wanted, at);
+        return;
+      }
+    }
+  };
+
+  const checkTime = (at: number, name: string): void => {
+    if (!Number.isFinite(at)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `${name}: nowMs must be a finite number`);
+  };
+
+  return {
+    start(at) {
+      checkTime(at, 'start');
+      if (state !== 'initial') throw new OAuthBearerError('ERR_USAGE_STATE', `start() is called once; the client session is ${state}`);
+      state = 'api-versions';
+      sendApiVersions(OUR_MAX[API_KEY.API_VERSIONS], at);
+    },
+    receive(bytes, at) {
+      checkTime(at, 'receive');
+      if (state === 'closed') return;
+      if (state === 'initial') throw new OAuthBearerError('ERR_USAGE_STATE', 'receive() before start()');
+      frames.push(bytes);
+      for (;;) {
+        if ((state as ClientSessionState) === 'closed') return;
+        let frame: Uint8Array | null;
+        try {
+          frame = frames.next();
+        } catch (err) {
+          if (!isOAuthBearerError(err)) throw err;
+          close(protocolError(`The broker sent a frame this client refuses (${err.message})`, err));
+          return;
+        }
+        if (frame === null) return;
+        onFrame(frame, at);
+      }
+    },
+    tokenProvided(token, at) {
+      checkTime(at, 'tokenProvided');
+      if (state !== 'need-token') throw new OAuthBearerError('ERR_USAGE_STATE', `tokenProvided() answers a 'need-token' action; the client session is ${state}`);
+      if ('error' in token) {
+        const cause = token.error;
+        fail(new OAuthBearerError('ERR_TOKEN_PROVIDER', `No token to authenticate with: ${cause instanceof Error ? cause.message : String(cause)}`, { cause }));
+        return;
+      }
+      let initial: Uint8Array;
+      try {
+        sasl = createClient({
+          token: token.value,
+          ...(options.authzid == null ? {} : { authzid: options.authzid }),
+          ...(token.extensions === undefined ? {} : { extensions: Object.fromEntries(token.extensions) }),
+        });
+        initial = sasl.start();
+      } catch (err) {
+        if (!isOAuthBearerError(err)) throw err;
+        fail(new OAuthBearerError(err.code, `The token or its extensions cannot be sent: ${err.message}`, { cause: err }));
+        return;
+      }
+      state = 'authenticating';
+      if (raw) {
+        awaitingRawToken = true;
+        actions.push({ type: 'send', bytes: encodeFrame(initial) });
+      } else request(API_KEY.SASL_AUTHENTICATE, authenticateVersion, { authBytes: initial }, at);
+    },
+    requestMetadata(at, topics = null) {
+      checkTime(at, 'requestMetadata');
+      if (state === 'closed' || state === 'initial') throw new OAuthBearerError('ERR_USAGE_STATE', `requestMetadata() needs an open session; the client session is ${state}`);
+      const list = topics === null ? null : [...topics];
+      if (state === 'authenticated' && inFlight === null) sendMetadata(list, at);
+      else metadataWanted.push(list);
+    },
+    handleTimeout(at) {
+      checkTime(at, 'handleTimeout');
+      if (state === 'closed') return;
+      if (inFlight !== null && at >= inFlight.deadlineMs) {
+        close(protocolError(`The broker did not answer ${apiName(inFlight.apiKey)} within request.timeout.ms (${requestTimeoutMs} ms)`));
+        return;
+      }
+      if (state === 'authenticated' && inFlight === null && reauthAtMs !== null && at >= reauthAtMs) {
+        // KIP-368: re-authenticate on the same connection, from the ApiVersions of the first authentication.
+        reauthentication = true;
+        reauthAtMs = null;
+        positiveSessionLifetimeMs = 0;
+        sendHandshake(at);
+      }
+    },
+    poll() {
+      return actions.shift() ?? null;
+    },
+    pollTimeout() {
+      if (state === 'closed') return null;
+      if (inFlight !== null) return inFlight.deadlineMs;
+      if (state === 'authenticated') return reauthAtMs;
+      return null;
+    },
+    get state() {
+      return state;
+    },
+  };
+}
+
+function protocolError(message: string, cause?: unknown): OAuthBearerError {
+  return new OAuthBearerError('ERR_KAFKA_PROTOCOL', message, cause === undefined ? {} : { cause });
 }

@@ -142,7 +142,8 @@ function endFrame(w: Writer): Uint8Array {
 }
 
 /**
- * Encodes a request with its header and 4-byte size.
+ * Encodes a request with its header and 4-byte size. An ApiVersions request above v4 is written in the v4 layout
+ * (a newer client's request, for testing a broker's KIP-511 answer).
  * @throws OAuthBearerError `ERR_KAFKA_VERSION` for an api or version this codec does not write, `ERR_USAGE_ARGUMENT` for a bad field
  * @example
  * ```ts
@@ -152,7 +153,10 @@ function endFrame(w: Writer): Uint8Array {
 export function encodeRequest(request: RequestToEncode): Uint8Array {
   const what = 'encodeRequest';
   const codec = codecFor(request.apiKey, what);
-  checkVersion(codec, request.apiVersion, what);
+  // An ApiVersions request above the versions we know is written in the newest layout: that is how a newer client's
+  // request reaches an older broker, which answers it at v0 (KIP-511). Every other api is held to its versions.
+  const futureApiVersions = request.apiKey === 18 && Number.isInteger(request.apiVersion) && request.apiVersion > codec.maxVersion && request.apiVersion <= 0x7fff;
+  if (!futureApiVersions) checkVersion(codec, request.apiVersion, what);
   checkInt32(request.correlationId, 'correlationId');
   checkBody(request.body, what);
   const flexible = isFlexible(codec, request.apiVersion);

@@ -11,7 +11,7 @@ import { vectorBytes, vectorNumber, vectorStringMap, vectorFormatError } from '.
 import { joseOps } from './jose.js';
 
 /** VALIDATOR `{ "unsecured": options }` or `{ "jwt": JWT_OPTIONS }` (the `jwt.validate` input without token and time). */
-function validatorFrom(spec: Record<string, unknown>): TokenValidator {
+export function validatorFrom(spec: Record<string, unknown>): TokenValidator {
   if (isJsonObject(spec.unsecured)) return unsecuredValidator(vectorStringMap(spec, 'unsecured'));
   if (isJsonObject(spec.jwt)) {
     const jwt = spec.jwt;
@@ -26,7 +26,7 @@ function validatorFrom(spec: Record<string, unknown>): TokenValidator {
 }
 
 /** `{ "accept": [keys], "reject": [keys] }`: marks the sent extensions so named valid or invalid, ignores the rest. */
-function extensionsFrom(spec: unknown): ExtensionsValidator | undefined {
+export function extensionsFrom(spec: unknown): ExtensionsValidator | undefined {
   if (spec === undefined || spec === null) return undefined;
   if (!isJsonObject(spec)) return vectorFormatError('Vector input "validator.extensions" must be an object');
   const list = (field: string): Set<string> => {

@@ -5,11 +5,12 @@ import { kafkaOps } from './kafka.js';
 import { joseOps } from './jose.js';
 import { oauthOps } from './oauth.js';
 import { exchangeOps } from './exchange.js';
+import { wireOps } from './wire.js';
 
 /** All operations, merged; a name defined twice is a programming error caught by the unit test. */
-export const allOps: VectorOps = { ...saslOps, ...kafkaOps, ...joseOps, ...oauthOps, ...exchangeOps };
+export const allOps: VectorOps = { ...saslOps, ...kafkaOps, ...joseOps, ...oauthOps, ...exchangeOps, ...wireOps };
 
 /** Each area's operations, for the test that checks no name is defined twice. */
 export const opsByArea: Readonly<Record<string, VectorOps>> = {
-  sasl: saslOps, kafka: kafkaOps, jose: joseOps, oauth: oauthOps, exchange: exchangeOps,
+  sasl: saslOps, kafka: kafkaOps, jose: joseOps, oauth: oauthOps, exchange: exchangeOps, wire: wireOps,
 };
