@@ -91,6 +91,24 @@ export function seedsFromVectors(): Map<string, Uint8Array[]> {
         case 'jws.verify':
           if (input.jwk !== undefined) add('jwks', textSeed(JSON.stringify({ keys: [input.jwk] })));
           break;
+        case 'wire.decode': {
+          const bytes = bytesOf(input.bytes);
+          if (bytes === null) break;
+          if (input.kind === 'request') {
+            add('wire-request', bytes.subarray(4));
+            add('wire-broker', Uint8Array.of(0, ...bytes));
+          } else {
+            const index = WIRE_VERSIONS.findIndex(([k, v]) => k === input.apiKey && v === input.apiVersion);
+            if (index >= 0) add('wire-response', Uint8Array.of(index, ...bytes.subarray(4)));
+          }
+          add('wire-frames', Uint8Array.of(bytes.length & 15, ...bytes));
+          break;
+        }
+        case 'wire.encode': {
+          const bytes = bytesOf(v.expect.ok?.bytes);
+          if (bytes !== null) add('wire-frames', Uint8Array.of(3, ...bytes));
+          break;
+        }
         case 'token.response': {
           const body = bytesOf(input.body);
           const status = TOKEN_RESPONSE_STATUSES.indexOf(input.status as (typeof TOKEN_RESPONSE_STATUSES)[number]);
@@ -151,7 +169,11 @@ export function wireSeeds(): Map<string, Uint8Array[]> {
     f.set(response, 1 + request.length);
     frames.push(f);
   });
-  return new Map([['wire-request', requests], ['wire-response', responses], ['wire-frames', frames]]);
+  // A whole client conversation for the broker: ApiVersions, SaslHandshake, SaslAuthenticate, Metadata.
+  const conversation = [[18, 3], [17, 1], [36, 2], [3, 12]].map(([apiKey, apiVersion], i) =>
+    encodeRequest({ apiKey: apiKey!, apiVersion: apiVersion!, correlationId: i + 1, clientId: 'c', body: WIRE_BODIES[apiKey!]!.request }));
+  const broker = [Uint8Array.of(0, ...conversation.flatMap((b) => [...b])), Uint8Array.of(0, ...conversation[0]!), Uint8Array.of(15, ...conversation.slice(1).flatMap((b) => [...b]))];
+  return new Map([['wire-request', requests], ['wire-response', responses], ['wire-frames', frames], ['wire-broker', broker]]);
 }
 
 export function inputName(input: Uint8Array): string {

@@ -17,6 +17,7 @@ import type { JwsAlgorithm } from '../src/ports.js';
 import { processTokenResponse } from '../src/oauth/response.js';
 import { decodeRequest, decodeResponse, SUPPORTED_VERSIONS } from '../src/kafka/wire/codec.js';
 import { createFrameDecoder } from '../src/kafka/wire/frame.js';
+import { createBrokerSession } from '../src/kafka/wire/broker.js';
 import type { FuzzTarget } from './engine.js';
 
 /** A fixed "now" for the targets that take a time (2023-11-14T22:13:20Z, as the spec vectors use). */
@@ -166,6 +167,30 @@ export const wireTargets: readonly FuzzTarget[] = [
         while (frames.next() !== null) n++;
       }
       return n;
+    },
+    dictionary: WIRE_DICTIONARY,
+  },
+  {
+    name: 'wire-broker',
+    // The broker machine fed any bytes in pushes of 1-16 bytes (first byte), its validations answered with an
+    // unsecured-style token: it closes on bad bytes (a 'close' action) and never throws past its contract.
+    run: (data) => {
+      const session = createBrokerSession({ broker: { nodeId: 1, host: '127.0.0.1', port: 9092 } }, NOW_MS);
+      const step = ((data[0] ?? 0) & 15) + 1;
+      let actions = 0;
+      const drain = (): void => {
+        for (let a = session.poll(); a !== null; a = session.poll()) {
+          actions++;
+          if (a.type === 'validate') {
+            session.tokenValidated({ token: { value: a.token, principal: 'p', scope: [], lifetimeMs: NOW_MS + 60_000, startTimeMs: NOW_MS } }, NOW_MS);
+          }
+        }
+      };
+      for (let i = 1; i < data.length && session.state !== 'closed'; i += step) {
+        session.receive(data.subarray(i, i + step), NOW_MS);
+        drain();
+      }
+      return actions;
     },
     dictionary: WIRE_DICTIONARY,
   },
