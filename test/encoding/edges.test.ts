@@ -34,6 +34,12 @@ describe('UTF-8 helpers', () => {
     expect(Array.from(encodeUtf8Pooled('aé'))).toEqual([0x61, 0xc3, 0xa9]);
     expect(encodeUtf8Pooled('')).toHaveLength(0);
     expect(Array.from(encodeUtf8('€'))).toEqual([0xe2, 0x82, 0xac]);
+    // 'é' fills the two pooled bytes of a two-character text before 'a' is read: not a whole encoding.
+    expect(Array.from(encodeUtf8Pooled('éa'))).toEqual([0xc3, 0xa9, 0x61]);
+  });
+  it('encodeUtf8Pooled serves ASCII from the 8 KiB pool and other text from a fresh array', () => {
+    expect(encodeUtf8Pooled('ab').buffer.byteLength).toBe(8192);
+    expect(encodeUtf8Pooled('é').buffer.byteLength).toBe(2);
   });
   it('names the input in its error and keeps the cause', () => {
     let error: unknown;
@@ -56,6 +62,11 @@ describe('parseJson edges', () => {
     expect(parseJson('[1]', { maxLength: 3 })).toEqual([1]);
     expect(() => parseJson('{', { what: 'JWKS' })).toThrow(expect.objectContaining({ code: 'ERR_JSON', message: 'The JWKS is not valid JSON' }));
     expect(() => parseJson('{')).toThrow('The JSON text is not valid JSON');
+    try {
+      parseJson('{');
+    } catch (e) {
+      expect((e as Error).cause).toBeInstanceOf(SyntaxError);
+    }
     expect(() => parseJsonObject('[]', { what: 'token' })).toThrow('The token must be a JSON object');
     expect(() => parseJsonObject('1')).toThrow('The JSON text must be a JSON object');
     expect(parseJsonObject('{"a":1}')).toEqual({ a: 1 });
@@ -100,6 +111,17 @@ describe('base64 edges', () => {
     expect(decodeBase64('Zm8=')).toEqual(Uint8Array.of(0x66, 0x6f));
     expect(decodeBase64('Zm8')).toEqual(Uint8Array.of(0x66, 0x6f));
     expect(() => decodeBase64('Zm8=', { padding: 'refuse' })).toThrow(expect.objectContaining({ code: 'ERR_BASE64' }));
+    // Stripped padding is not read again when the rest is refused: the reason is the last character's bits.
+    expect(() => decodeBase64url('Zh==', { padding: 'allow' })).toThrow(/unused bits/);
+    expect(() => decodeBase64('Zh==')).toThrow(/unused bits/);
+    expect(() => decodeBase64('Zh')).toThrow(/unused bits/);
+    expect(decodeBase64('Zh', { canonical: false })).toEqual(Uint8Array.of(0x66));
+    expect(() => decodeBase64('Z')).toThrow('The value is not base64url: its length (1) leaves a lone final character');
+  });
+  it('pools its output only when asked', () => {
+    expect(decodeBase64url('AAAA').buffer.byteLength).toBe(3);
+    expect(decodeBase64url('AAAA', { pooled: true }).buffer.byteLength).toBe(8192);
+    expect(decodeBase64('AAAA').buffer.byteLength).toBe(3);
   });
   it('says what it was decoding, where, and why', () => {
     expect(() => decodeBase64url('Z', { what: 'JWS header' })).toThrow('The JWS header is not base64url: its length (1) leaves a lone final character');
