@@ -304,12 +304,21 @@ export function fuzz(target: FuzzTarget, options: FuzzOptions): FuzzResult {
   return { executions, corpus, features: seen.size, findings, maxWork };
 }
 
-/** The smallest subset of `inputs` (smaller inputs first) that keeps all their features. */
+/**
+ * A small subset of `inputs` (smaller inputs first) that covers every block they cover. Hit-count buckets guide
+ * the search but are left out here: with them the kept corpus grows with every loop count seen, and the committed
+ * corpus should stay small (each smoke run replays it).
+ */
 export function minimize(target: FuzzTarget, inputs: readonly Uint8Array[]): Uint8Array[] {
   const all = new Set<string>();
   const kept: Uint8Array[] = [];
-  const sorted = [...inputs].sort((a, b) => a.length - b.length);
-  const featuresOf = sorted.map((input) => checkInput(target, input).features);
+  const sorted = [...new Map(inputs.map((i) => [i.join(','), i])).values()].sort((a, b) => a.length - b.length);
+  const blocks = (features: Set<string>): Set<string> => {
+    const out = new Set<string>();
+    for (const f of features) if (!f.endsWith(':0')) out.add(f.slice(0, f.lastIndexOf(':')));
+    return out;
+  };
+  const featuresOf = sorted.map((input) => blocks(checkInput(target, input).features));
   // Keep an input only if it has a feature no smaller kept input has.
   for (let i = 0; i < sorted.length; i++) {
     let fresh = false;

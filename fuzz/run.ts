@@ -104,5 +104,19 @@ async function parent(): Promise<void> {
   console.log(`${list.length - failed} passed, ${failed} failed`);
 }
 
+/** `--minimize`: rewrite each corpus as its minimized set, without fuzzing. */
+function minimizeAll(): void {
+  for (const name of names.length > 0 ? names : allTargets.map((t) => t.name)) {
+    const old = readCorpus(name);
+    const kept = minimize(targetNamed(name), old);
+    const dir = corpusDir(name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const input of kept) writeFileSync(join(dir, inputName(input)), input);
+    console.log(`${name}: ${old.length} → ${kept.length} inputs, ${kept.reduce((n, i) => n + i.length, 0)} bytes`);
+  }
+}
+
 if (args[0] === '--child') child(args[1]!);
+else if (args.includes('--minimize')) minimizeAll();
 else await parent();
