@@ -19,6 +19,8 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${folder}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
+  // Not copied into the sandbox: a fuzz run rewrites fuzz/corpus while Stryker copies, and none of these is tested.
+  ignorePatterns: ['fuzz', 'reports', 'bench', 'dist', 'docs'],
   cleanTempDir: 'always',
   timeoutMS: 10_000,
   // Static mutants (module-level tables and constants) rerun every test: 38% of src/encoding's mutants and 89% of
