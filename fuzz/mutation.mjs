@@ -35,7 +35,7 @@ let total = { detected: 0, undetected: 0, equivalent: 0, ignored: 0, errors: 0 }
 for (const folder of FOLDERS) {
   const file = join(root, 'reports', 'mutation', `${folder}.json`);
   if (!existsSync(file)) {
-    rows.push(`| src/${folder} | not run | | | | |`);
+    rows.push(`| src/${folder} (not run) | | | | | | |`);
     continue;
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
@@ -57,7 +57,8 @@ for (const folder of FOLDERS) {
   }
   const valid = c.detected + c.undetected + c.equivalent;
   const score = (n) => (valid === 0 ? 'n/a' : `${((100 * n) / valid).toFixed(2)}%`);
-  rows.push(`| src/${folder} | ${score(c.detected)} | ${score(c.detected + c.equivalent)} | ${c.detected} | ${c.undetected} | ${c.equivalent} | ${c.ignored} |`);
+  const files = Object.keys(report.files).map((f) => f.split('/').pop()).join(', ');
+  rows.push(`| src/${folder} (${files}) | ${score(c.detected)} | ${score(c.detected + c.equivalent)} | ${c.detected} | ${c.undetected} | ${c.equivalent} | ${c.ignored} |`);
   for (const k of Object.keys(total)) total[k] += c[k];
 }
 const valid = total.detected + total.undetected + total.equivalent;
