@@ -1,0 +1,94 @@
+// `npm run mutation [-- folder ...]`: Stryker over src/encoding, src/sasl, src/kafka and src/jose, one folder at a
+// time (the machine is shared; each run uses at most two test processes), then reports/mutation.md from the JSON
+// reports: the score per folder and every surviving mutant, each either named equivalent (with the reason, from
+// fuzz/equivalent-mutants.json) or listed as still to kill. `--report` only rewrites reports/mutation.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const FOLDERS = ['encoding', 'sasl', 'kafka', 'jose'];
+const args = process.argv.slice(2);
+const reportOnly = args.includes('--report');
+const folders = args.filter((a) => !a.startsWith('--'));
+for (const f of folders) if (!FOLDERS.includes(f)) throw new Error(`unknown folder ${f}; use ${FOLDERS.join(', ')}`);
+
+if (!reportOnly) {
+  for (const folder of folders.length > 0 ? folders : FOLDERS) {
+    console.log(`== stryker: src/${folder}`);
+    const r = spawnSync('npx', ['stryker', 'run'], { cwd: root, stdio: 'inherit', env: { ...process.env, MUTATE_FOLDER: folder } });
+    if (r.status !== 0) {
+      console.error(`stryker failed on src/${folder} (exit ${r.status})`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+/** Equivalent mutants: "path:line:column mutator" → why no test can tell the mutant from the original. */
+const equivalent = JSON.parse(readFileSync(join(root, 'fuzz', 'equivalent-mutants.json'), 'utf8'));
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+const rows = [];
+const survivors = [];
+let total = { detected: 0, undetected: 0, equivalent: 0, ignored: 0, errors: 0 };
+for (const folder of FOLDERS) {
+  const file = join(root, 'reports', 'mutation', `${folder}.json`);
+  if (!existsSync(file)) {
+    rows.push(`| src/${folder} (not run) | | | | | | |`);
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const c = { detected: 0, undetected: 0, equivalent: 0, ignored: 0, errors: 0 };
+  for (const [path, { mutants, source }] of Object.entries(report.files)) {
+    const lines = source.split('\n');
+    for (const m of mutants) {
+      if (DETECTED.has(m.status)) c.detected++;
+      else if (m.status === 'Ignored') c.ignored++;
+      else if (UNDETECTED.has(m.status)) {
+        const key = `${path}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}`;
+        const reason = equivalent[key];
+        if (reason !== undefined) c.equivalent++;
+        else c.undetected++;
+        const code = (lines[m.location.start.line - 1] ?? '').trim().slice(0, 110);
+        survivors.push({ key, status: m.status, replacement: (m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 60), code, reason });
+      } else c.errors++;
+    }
+  }
+  const valid = c.detected + c.undetected + c.equivalent;
+  const score = (n) => (valid === 0 ? 'n/a' : `${((100 * n) / valid).toFixed(2)}%`);
+  const files = Object.keys(report.files).map((f) => f.split('/').pop()).join(', ');
+  rows.push(`| src/${folder} (${files}) | ${score(c.detected)} | ${score(c.detected + c.equivalent)} | ${c.detected} | ${c.undetected} | ${c.equivalent} | ${c.ignored} |`);
+  for (const k of Object.keys(total)) total[k] += c[k];
+}
+const valid = total.detected + total.undetected + total.equivalent;
+
+const md = `# Mutation testing (issue 12, item 7)
+
+Stryker ${JSON.parse(readFileSync(join(root, 'node_modules/@stryker-mutator/core/package.json'), 'utf8')).version} with the vitest runner,
+\`coverageAnalysis: perTest\`, \`ignoreStatic: true\`, incremental, two test processes, one folder at a time:
+
+\`\`\`sh
+npm run mutation                  # all four folders; or: npm run mutation -- sasl kafka
+MUTATE_FOLDER=sasl npx stryker run # one folder by hand (stryker.config.mjs)
+\`\`\`
+
+The tests Stryker runs: vitest.stryker.config.ts (unit tests of the four folders, the conformance vectors, the fuzz
+smoke runs; not the integration suites, which test the built package, nor the Wycheproof suite, which reads
+../shared, absent from Stryker's sandbox).
+
+Score = killed (or timed out) / (killed + survived + no coverage). "With equivalents" also counts the mutants named
+equivalent below, which no test can kill because the mutant behaves as the original. Static mutants (module-level
+constants, evaluated once at import) are ignored: each would rerun the whole suite.
+
+| folder | score | with equivalents | killed | survived | equivalent | ignored (static) |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+| **all run** | ${valid === 0 ? 'n/a' : `${((100 * total.detected) / valid).toFixed(2)}%`} | ${valid === 0 ? 'n/a' : `${((100 * (total.detected + total.equivalent)) / valid).toFixed(2)}%`} | ${total.detected} | ${total.undetected} | ${total.equivalent} | ${total.ignored} |
+
+## Surviving mutants
+
+${survivors.length === 0 ? 'None.' : survivors.map((s) => `- \`${s.key}\` → \`${s.replacement}\` (${s.status})${s.reason === undefined ? ' **not yet killed**' : `: equivalent, ${s.reason}`}\n  \`${s.code.replace(/`/g, "'")}\``).join('\n')}
+`;
+writeFileSync(join(root, 'reports', 'mutation.md'), md);
+console.log(`reports/mutation.md: ${rows.length} folders, ${survivors.length} surviving mutants (${total.equivalent} named equivalent)`);
