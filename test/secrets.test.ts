@@ -3,12 +3,17 @@
 // recognisable secret (client secret, passphrase, private key, assertion, access token), and asserts that no form
 // of any secret (raw, trimmed, form-encoded, URI-encoded, Basic-encoded, or any 8-character leading part a
 // truncation leaves) appears in the message, in any cause's message or own properties, or in an output line.
-// Extending it: add a row to ROWS (the CLI and `serve` rows go here; `run` returns printed lines or throws).
+// Extending it: add a row to ROWS (`run` returns printed lines or throws). The built CLI's rows (token, connect,
+// decode, serve) are below: spawned, with stdout and stderr searched for the same forms and for each token sent.
+import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthBearerError } from '../src/errors.js';
 import { formEncode } from '../src/encoding/form.js';
 import { parseJaasConfig } from '../src/kafka/jaas.js';
@@ -23,10 +28,14 @@ import { validateClientJwt } from '../src/jose/claims.js';
 import { nodeCryptoPort } from '../src/node/crypto.js';
 import { fileAssertionSource, privateKeyFileSource, tokenFileSource } from '../src/node/files.js';
 import { webRandom, type CryptoPort, type HttpPort } from '../src/ports.js';
+import { connectBroker } from '../src/node/net/client.js';
 import { signJwt, testKey } from './jose/ports.js';
+import { makePki } from './node/serve-harness.js';
 
 const CLIENT_SECRET = 'Cl1ent+S3cret@p%ss w0rd/-zq';
 const PASSPHRASE = 'P4ssphrase-kq7-do-not-print';
+/** A passphrase that does not open the key: what a user mistypes is a secret too. */
+const WRONG_PASSPHRASE = 'Wr0ngPass-mx3-do-not-print';
 /** The part of an unquoted JAAS secret after its space (the tokenizer reads it as the next option's name). */
 const JAAS_TAIL = 'Omega7tailword';
 const ASSERTION = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ iss: 'svc', sub: 'svc', aud: 'x', exp: 2_000_000_000 })).toString('base64url')}.QXNzZXJ0aW9uU2lnbmF0dXJlLXNlY3JldC1ieXRlcw`;
@@ -38,7 +47,7 @@ const ENCRYPTED_PEM = pair.privateKey.export({ format: 'pem', type: 'pkcs8', cip
 const PRIVATE_KEY_LINES = PRIVATE_KEY_PEM.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'));
 
 const SECRETS: Record<string, string> = {
-  'client secret': CLIENT_SECRET, passphrase: PASSPHRASE, assertion: ASSERTION, 'access token': ACCESS_TOKEN,
+  'client secret': CLIENT_SECRET, passphrase: PASSPHRASE, 'wrong passphrase': WRONG_PASSPHRASE, assertion: ASSERTION, 'access token': ACCESS_TOKEN,
   'access token signature': ACCESS_TOKEN.split('.')[2]!, 'assertion signature': ASSERTION.split('.')[2]!,
 };
 
@@ -180,5 +189,227 @@ describe('no secret in any output (issue 12 item 3)', () => {
     for (let e: unknown = error.cause; e instanceof Error; e = e.cause) causes.push(e);
     expect(causes.at(-1)).toMatchObject({ code: 'ECONNRESET', syscall: 'connect', address: '10.0.0.1', port: 3128 });
     expect(causes.at(-1)).not.toHaveProperty('config');
+  });
+});
+
+// The CLI and `serve`, spawned as a user runs them (node dist/node/cli.js; `npm test` builds first), on every path
+// where a secret is in the input. Each row says which exit code the path ends with; stdout and stderr are searched.
+const cliPath = join(import.meta.dirname, '../dist/node/cli.js');
+interface Spawned { code: number | null; stdout: string; stderr: string }
+function cliRun(args: string[], stdin = ''): Promise<Spawned> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [cliPath, ...args], { timeout: 15_000 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : (err as { code?: unknown }).code;
+      if (typeof code !== 'number') reject(err);
+      else resolve({ code, stdout, stderr });
+    });
+    child.stdin!.end(stdin);
+  });
+}
+function expectNothingSecret(out: Spawned, extra: Array<[string, string]> = []): void {
+  for (const [what, needle] of [...needles(), ...extra]) {
+    for (const [stream, text] of [['stdout', out.stdout], ['stderr', out.stderr]] as const) {
+      const at = text.indexOf(needle);
+      if (at >= 0) expect.fail(`${what} appears on ${stream}: ${text.slice(Math.max(0, at - 150), at + 150)}`);
+    }
+  }
+}
+/** A token's whole text and signature, and the first 8 characters of each. */
+const tokenNeedles = (token: string): Array<[string, string]> => {
+  const signature = token.split('.')[2]!;
+  return [['the token', token], ['the token signature', signature], ['the token signature (first 8)', signature.slice(0, 8)]];
+};
+
+const LOGIN_MODULE = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule';
+const LOGIN_HANDLER = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler';
+const closedPort = async (): Promise<number> => {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+};
+/** A token endpoint that refuses every request and quotes all of it back: its Authorization header and body. */
+let echoServer: HttpServer;
+let echoUrl = '';
+let tlsEchoServer: HttpsServer;
+let tlsEchoUrl = '';
+let unreachableUrl = '';
+const pki = mkdtempSync(join(tmpdir(), 'oauthbearer-secrets-pki-'));
+const echoRefusal = (req: IncomingMessage, res: ServerResponse): void => {
+  let body = '';
+  req.on('data', (c: Buffer) => { body += c.toString(); });
+  req.on('end', () => {
+    res.writeHead(401, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: 'invalid_client', error_description: `refused ${req.headers.authorization ?? ''} ${body}` }));
+  });
+};
+beforeAll(async () => {
+  makePki(pki);
+  echoServer = createHttpServer(echoRefusal);
+  tlsEchoServer = createHttpsServer({ key: readFileSync(join(pki, 'server.key')), cert: readFileSync(join(pki, 'server.crt')) }, echoRefusal);
+  await Promise.all([echoServer, tlsEchoServer].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+  echoUrl = `http://127.0.0.1:${(echoServer.address() as AddressInfo).port}/token`;
+  tlsEchoUrl = `https://127.0.0.1:${(tlsEchoServer.address() as AddressInfo).port}/token`;
+  unreachableUrl = `http://127.0.0.1:${await closedPort()}/token`;
+}, 30_000);
+afterAll(async () => {
+  for (const s of [echoServer, tlsEchoServer]) {
+    s?.closeAllConnections();
+    await new Promise((resolve) => (s === undefined ? resolve(null) : s.close(resolve)));
+  }
+  rmSync(pki, { recursive: true, force: true });
+});
+
+const clientProps = (url: string, lines: string[], jaas = ''): string => [
+  'security.protocol=SASL_PLAINTEXT', 'sasl.mechanism=OAUTHBEARER', `sasl.login.callback.handler.class=${LOGIN_HANDLER}`,
+  `sasl.oauthbearer.token.endpoint.url=${url}`, `org.apache.kafka.sasl.oauthbearer.allowed.urls=${url}`,
+  'sasl.login.retry.backoff.ms=20', 'sasl.login.retry.backoff.max.ms=60', ...lines,
+  `sasl.jaas.config=${LOGIN_MODULE} required${jaas};`,
+].join('\n');
+const secretLines = ['sasl.oauthbearer.client.credentials.client.id=my-client', `sasl.oauthbearer.client.credentials.client.secret=${CLIENT_SECRET}`];
+const keyLines = (path: string, passphrase: string | null): string[] => [
+  'sasl.oauthbearer.client.credentials.client.id=svc',
+  `sasl.oauthbearer.assertion.private.key.file=${path}`, `org.apache.kafka.sasl.oauthbearer.allowed.files=${path}`,
+  ...(passphrase === null ? [] : [`sasl.oauthbearer.assertion.private.key.passphrase=${passphrase}`]),
+  'sasl.oauthbearer.assertion.algorithm=ES256', 'sasl.oauthbearer.assertion.claim.iss=svc', 'sasl.oauthbearer.assertion.claim.sub=svc',
+];
+const assertionLines = (path: string): string[] => [
+  'sasl.oauthbearer.client.credentials.client.id=svc',
+  `sasl.oauthbearer.assertion.file=${path}`, `org.apache.kafka.sasl.oauthbearer.allowed.files=${path}`,
+];
+
+interface CliRow { readonly name: string; readonly props: () => string; readonly code?: number }
+const CLI_ROWS: CliRow[] = [
+  { name: 'a client secret refused by the endpoint (echoed back)', props: () => clientProps(echoUrl, secretLines) },
+  { name: 'a client secret, JAAS form (clientId/clientSecret), refused and echoed', props: () => clientProps(echoUrl, [], ` clientId="my-client" clientSecret="${CLIENT_SECRET}"`) },
+  { name: 'a client secret and an unreachable endpoint', props: () => clientProps(unreachableUrl, secretLines) },
+  { name: 'an encrypted private key with a wrong passphrase', props: () => clientProps(echoUrl, keyLines(file('cli-encrypted.pem', ENCRYPTED_PEM), WRONG_PASSPHRASE)) },
+  { name: 'an encrypted private key without its passphrase', props: () => clientProps(echoUrl, keyLines(file('cli-encrypted2.pem', ENCRYPTED_PEM), null)) },
+  { name: 'a corrupted private key', props: () => clientProps(echoUrl, keyLines(file('cli-corrupt.pem', PRIVATE_KEY_PEM.replace(PRIVATE_KEY_LINES[1]!, `${PRIVATE_KEY_LINES[1]!.slice(0, 20)}!!`)), null)) },
+  { name: 'a signed assertion (good key) refused and echoed', props: () => clientProps(echoUrl, keyLines(file('cli-key.pem', ENCRYPTED_PEM), PASSPHRASE)) },
+  { name: 'an assertion file refused and echoed', props: () => clientProps(echoUrl, assertionLines(file('cli-assertion.jwt', ASSERTION))) },
+  { name: 'an assertion file that holds two assertions', props: () => clientProps(echoUrl, assertionLines(file('cli-assertion2.jwt', `${ASSERTION}\n${ASSERTION}`))) },
+  { name: 'a token file with an expired token', props: () => { const path = file('cli-token.jwt', ACCESS_TOKEN); return clientProps(`file:${path}`, []); } },
+  { name: 'a token file that is not a JWT', props: () => { const path = file('cli-token2.jwt', `${ACCESS_TOKEN}.extra`); return clientProps(`file:${path}`, []); } },
+  { name: 'a JAAS client keystore whose ssl.key.password is wrong', props: () => {
+    const keystore = file('cli-keystore.pem', `${readFileSync(join(pki, 'client.crt'), 'utf8')}\n${ENCRYPTED_PEM}`);
+    return clientProps(tlsEchoUrl, secretLines, ` ssl.truststore.type="PEM" ssl.truststore.location="${join(pki, 'ca.crt')}" ssl.keystore.type="PEM" ssl.keystore.location="${keystore}" ssl.key.password="${WRONG_PASSPHRASE}"`);
+  } },
+];
+
+describe('no secret in the CLI\'s output (issue 12 item 3)', () => {
+  it.each(CLI_ROWS)('token --config: $name', async (row) => {
+    const out = await cliRun(['token', '--config', file('cli.properties', row.props())]);
+    expect(out.code, out.stderr).not.toBe(0);
+    expect(out.stderr).toMatch(/^oauthbearer token: /m);
+    expectNothingSecret(out);
+  });
+
+  it.each(CLI_ROWS)('connect: $name', async (row) => {
+    const out = await cliRun(['connect', '--bootstrap', `127.0.0.1:${await closedPort()}`, '--config', file('cli-connect.properties', row.props())]);
+    expect(out.code, out.stderr).not.toBe(0);
+    expect(out.stderr).toMatch(/^oauthbearer connect: /m);
+    expectNothingSecret(out);
+  });
+
+  it('decode of a token shows header and claims, never the token or its signature', async () => {
+    for (const [args, stdin] of [[['decode', ACCESS_TOKEN], ''], [['decode', `Bearer ${ACCESS_TOKEN}`], ''], [['decode', '-'], ACCESS_TOKEN]] as const) {
+      const out = await cliRun([...args], stdin);
+      expect(out.stdout).toContain('"sub":"alice"');
+      expectNothingSecret(out);
+    }
+  });
+
+  it('decode of a client message (raw, base64, on stdin) shows its parts, never the token or its signature', async () => {
+    const message = `n,,\x01auth=Bearer ${ACCESS_TOKEN}\x01\x01`;
+    for (const [args, stdin] of [[['decode', Buffer.from(message).toString('base64')], ''], [['decode', '-'], message]] as const) {
+      const out = await cliRun([...args], stdin);
+      expect(out.stdout).toContain('alice');
+      expectNothingSecret(out);
+    }
+  });
+});
+
+describe('no token in serve\'s lines (issue 12 item 3)', () => {
+  const other = testKey('ES256', 'secrets-forger');
+  const nowS = (): number => Math.floor(Date.now() / 1000);
+  const sign = (claims: Record<string, unknown>, key = signer): string =>
+    signJwt(key, { sub: 'svc', aud: 'kafka', iat: nowS(), exp: nowS() + 600, ...claims }, { kid: 'k1', typ: 'JWT' });
+
+  it.each([[[]], [['--json']]])('serve %j refuses a bad signature, an expired token and a wrong audience without quoting them', async (flags) => {
+    const jwksFile = file('jwks.json', JSON.stringify({ keys: [{ ...signer.publicJwk, kid: 'k1', alg: 'ES256', use: 'sig' }] }));
+    const config = file('broker.properties', [
+      'sasl.server.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
+      `sasl.oauthbearer.jwks.endpoint.url=file:${jwksFile}`, `org.apache.kafka.sasl.oauthbearer.allowed.urls=file:${jwksFile}`,
+      'sasl.oauthbearer.expected.audience=kafka', 'connection.failed.authentication.delay.ms=0',
+    ].join('\n'));
+    const tokens = [sign({ sub: 'forger' }, other), sign({ iat: nowS() - 900, exp: nowS() - 200 }), sign({ aud: 'billing' })];
+    const child = spawn(process.execPath, [cliPath, 'serve', '--listen', '127.0.0.1:0', '--config', config, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const waitFor = (re: RegExp, count: number): Promise<void> => new Promise((resolve, reject) => {
+        const check = (): void => {
+          if ((stdout.match(new RegExp(re.source, 'gm')) ?? []).length >= count) resolve();
+        };
+        child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); check(); });
+        void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+        check();
+      });
+      const listening = waitFor(/listening/, 1);
+      await listening;
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
+      for (const token of tokens) {
+        const connection = await connectBroker({ host: '127.0.0.1', port, token: () => ({ value: token }) });
+        expect((await connection.next(10_000))?.type).toBe('failed');
+        connection.close();
+      }
+      await new Promise<void>((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error(`three refusals not seen: ${stdout}`)), 10_000);
+        const poll = setInterval(() => {
+          if ((stdout.match(/authentication.failed|"authentication_failed"|failed/g) ?? []).length >= 3) {
+            clearTimeout(deadline);
+            clearInterval(poll);
+            resolve();
+          }
+        }, 20);
+      });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+    expect(stdout).toMatch(/ERR_JWS_SIGNATURE/);
+    expect(stdout).toMatch(/ERR_JWT_EXPIRED/);
+    expect(stdout).toMatch(/ERR_JWT_AUDIENCE/);
+    expectNothingSecret({ code: 0, stdout, stderr }, tokens.flatMap(tokenNeedles));
+  }, 30_000);
+
+  it('serve --config with a keystore whose ssl.key.password is wrong stops with exit 2, quoting neither password nor key', async () => {
+    const keystore = file('broker-keystore.pem', `${readFileSync(join(pki, 'server.crt'), 'utf8')}\n${ENCRYPTED_PEM}`);
+    const config = file('broker-tls.properties', [
+      'listeners=SASL_SSL://127.0.0.1:0', 'ssl.keystore.type=PEM', `ssl.keystore.location=${keystore}`, `ssl.key.password=${WRONG_PASSPHRASE}`,
+      `listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=${LOGIN_MODULE} required ssl.key.password="${WRONG_PASSPHRASE}";`,
+    ].join('\n'));
+    const out = await cliRun(['serve', '--listen', '127.0.0.1:0', '--config', config]);
+    // Was exit 1, "internal error (a bug ...)": OpenSSL's throw from node:tls.
+    expect(out.code, out.stdout + out.stderr).toBe(2);
+    expect(out.stderr).toMatch(/^oauthbearer serve: ERR_CONFIG: Invalid value for configuration ssl\.key\.password: .*bad decrypt/m);
+    expectNothingSecret(out);
+  });
+
+  it('connect over SASL_SSL with a client keystore whose ssl.key.password is wrong: exit 2, nothing secret', async () => {
+    const keystore = file('client-keystore.pem', `${readFileSync(join(pki, 'client.crt'), 'utf8')}\n${ENCRYPTED_PEM}`);
+    const props = clientProps(echoUrl, [...secretLines, 'ssl.keystore.type=PEM', `ssl.keystore.location=${keystore}`, `ssl.key.password=${WRONG_PASSPHRASE}`])
+      .replace('security.protocol=SASL_PLAINTEXT', 'security.protocol=SASL_SSL');
+    const out = await cliRun(['connect', '--bootstrap', `127.0.0.1:${await closedPort()}`, '--config', file('client-tls.properties', props)]);
+    expect(out.code, out.stdout + out.stderr).toBe(2);
+    expect(out.stderr).toMatch(/ERR_CONFIG: Invalid value for configuration ssl\.key\.password: /);
+    expectNothingSecret(out);
   });
 });

@@ -3,7 +3,7 @@
  * and the client certificate's SHA-256 thumbprint (RFC 8705 §3.1) of a TLS connection.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { TLSSocket } from 'node:tls';
 import { OAuthBearerError } from '../../errors.js';
@@ -50,6 +50,21 @@ function configError(name: string, problem: string): never {
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+/**
+ * Opens the keystore's private key once at load, so a wrong or missing `ssl.key.password` is a configuration error
+ * naming the setting (issue 12), not OpenSSL's throw from deep in `node:tls`. OpenSSL's reason is kept (it never
+ * quotes the key or the password).
+ */
+function checkKeyOpens(key: string, password: string | null, where: string): void {
+  try {
+    createPrivateKey({ key, format: 'pem', ...(password === null ? {} : { passphrase: password }) });
+  } catch (cause) {
+    const reason = (cause as { code?: unknown }).code === 'ERR_MISSING_PASSPHRASE' ? 'it is encrypted and ssl.key.password is not set'
+      : password === null ? `it could not be read (${(cause as Error).message})` : `it does not open with ssl.key.password (${(cause as Error).message})`;
+    throw new OAuthBearerError('ERR_CONFIG', `Invalid value for configuration ${password === null ? where : SSL_CONFIG.keyPassword}: the private key in ${where} could not be used: ${reason}; set the key's own password in ${SSL_CONFIG.keyPassword}`);
+  }
+}
 
 /**
  * PEM blocks re-wrapped at 64 columns. A PEM value in a properties file continued with `\` arrives on one line
@@ -122,6 +137,7 @@ export async function loadTlsMaterial(props: KafkaProps): Promise<TlsMaterial> {
         out.cert = normalizePem(chain, c.keystoreCertificateChain, CERT_LABELS);
       }
       if (keyPassword !== null) out.passphrase = keyPassword;
+      checkKeyOpens(out.key, keyPassword, location !== null ? c.keystoreLocation : c.keystoreKey);
     } else if (type === 'PKCS12') {
       if (location === null) configError(c.keystoreLocation, 'a PKCS12 keystore needs its file');
       out.pfx = await readStore(location, c.keystoreLocation);
