@@ -9,7 +9,10 @@ import { TokenHolder, driveTokenHolder, type HolderSnapshot } from '../kafka/hol
 import { DEFAULT_REFRESH_CONFIG, type RefreshConfig } from '../kafka/refresh.js';
 import type { BearerToken } from '../token.js';
 
-/** Resolves after `ms` milliseconds, or at once when `signal` aborts. The timer never keeps the process alive. */
+/**
+ * Resolves after `ms` milliseconds, or at once when `signal` aborts. The timer never keeps the process alive.
+ * @category Node adapters
+ */
 export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted === true) {
@@ -30,7 +33,10 @@ export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** A running token holder and how to stop it. */
+/**
+ * A running token holder and how to stop it.
+ * @category Node adapters
+ */
 export interface RunningTokenHolder {
   readonly holder: TokenHolder;
   /**
@@ -54,6 +60,7 @@ export interface RunningTokenHolder {
  * await running.ready; // rejects with the real reason when the first fetch fails
  * const token = running.holder.token;
  * ```
+ * @category Node adapters
  */
 export function startTokenHolder(
   provider: () => Promise<BearerToken>,
