@@ -141,6 +141,10 @@ export class OAuthBearerError extends Error {
 
 /**
  * True when `value` is an {@link OAuthBearerError}, optionally with the given code.
+ * @example
+ * ```ts
+ * if (isOAuthBearerError(error, 'ERR_JWT_EXPIRED')) refreshToken(); // narrows to OAuthBearerError
+ * ```
  * @category Errors and ports
  */
 export function isOAuthBearerError(value: unknown, code?: ErrorCode): value is OAuthBearerError {

@@ -113,6 +113,10 @@ export const webRandom: Random = {
 
 /**
  * A uniform draw in [0, 1) from random bytes: 53 bits, as Java's `Random.nextDouble()` has.
+ * @example
+ * ```ts
+ * const atMs = refreshAtMs(token, config, uniformDraw(webRandom)); // a draw in [0, 1)
+ * ```
  * @category Errors and ports
  */
 export function uniformDraw(random: Random): number {

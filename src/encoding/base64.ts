@@ -18,6 +18,10 @@ const STD_VALUES = reverse(STD_ALPHABET);
 
 /**
  * Encodes bytes as base64url without padding (RFC 7515 §2).
+ * @example
+ * ```ts
+ * encodeBase64url(new Uint8Array([251, 255])); // '-_8'
+ * ```
  * @category Framing (SASL)
  */
 export function encodeBase64url(bytes: Uint8Array): string {
@@ -75,6 +79,10 @@ export interface Base64DecodeOptions {
  * Decodes base64url (RFC 4648 §5). Throws `ERR_BASE64` for any character outside the alphabet, a length that
  * cannot be base64 (4n+1), or padding where it is refused.
  * @throws OAuthBearerError `ERR_BASE64`
+ * @example
+ * ```ts
+ * decodeBase64url('-_8'); // Uint8Array [251, 255]
+ * ```
  * @category Framing (SASL)
  */
 export function decodeBase64url(text: string, options: Base64DecodeOptions = {}): Uint8Array {

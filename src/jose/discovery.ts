@@ -103,6 +103,11 @@ export function metadataUrl(issuer: string, options: DiscoveryOptions = {}): str
 /**
  * The discovery request for an issuer: a GET of its metadata URL (see {@link metadataUrl}).
  * @throws OAuthBearerError `ERR_DISCOVERY` for a bad issuer
+ * @example
+ * ```ts
+ * discoveryRequest('https://idp.example/realms/kafka').url;
+ * // 'https://idp.example/realms/kafka/.well-known/openid-configuration'
+ * ```
  * @category Checking tokens
  */
 export function discoveryRequest(issuer: string, options: DiscoveryOptions = {}): RequestLike {

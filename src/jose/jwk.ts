@@ -130,6 +130,10 @@ export interface Jwks {
  * or that are not objects, are skipped (RFC 7517 §5: "SHOULD ignore JWKs ... not understood"); private members
  * are dropped from what is kept, so a misconfigured endpoint never puts a private key in our cache.
  * @throws OAuthBearerError `ERR_JWKS` for text that is not a JSON object with a `keys` array, or too large
+ * @example
+ * ```ts
+ * const jwks = parseJwks(await (await fetch(jwksUri)).text()); // { keys: [...] }, or ERR_JWKS
+ * ```
  * @category Checking tokens
  */
 export function parseJwks(input: string | unknown): Jwks {

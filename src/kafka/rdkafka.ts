@@ -60,6 +60,11 @@ const CONTROL_OR_BACKSLASH = /[\u0000-\u001F\\]/;
  * `scopeClaimName` at most once, `lifeSeconds` last-wins and a positive decimal (`strtoll`, so a leading tab is
  * skipped), `extension_NAME=VALUE` (no `=` → empty value).
  * @throws OAuthBearerError `ERR_RDKAFKA_CONFIG`
+ * @example
+ * ```ts
+ * parseRdkafkaOauthbearerConfig('principal=alice lifeSeconds=600 extension_traceId=abc');
+ * // { principal: 'alice', lifeSeconds: 600, extensions: [['traceId', 'abc']], principalClaimName: 'sub', ... }
+ * ```
  * @category Kafka semantics
  */
 export function parseRdkafkaOauthbearerConfig(config: string): RdkafkaUnsecuredConfig {

@@ -111,6 +111,11 @@ export function refreshAtMs(input: RefreshInput, config: RefreshConfig, draw: nu
  * The refresher loop's next wake-up (ExpiringCredentialRefreshingLogin.Refresher.run with refreshMs): the refresh
  * time; `now + 10 s` when there is no token or it has expired (OAUTHBEARER re-logs in without logging out first);
  * and the KAFKA-7945 safety net, `now + 10 s` when the computed time lies in the past.
+ * @example
+ * ```ts
+ * nextRefreshWakeMs({ nowMs: 0, expiryMs: 3_600_000, startMs: 0 }, DEFAULT_REFRESH_CONFIG, 0, 1000); // 2_880_000
+ * nextRefreshWakeMs(null, DEFAULT_REFRESH_CONFIG, 0, 1000); // 11_000: no token yet, retry after RELOGIN_RETRY_DELAY_MS
+ * ```
  * @category Kafka semantics
  */
 export function nextRefreshWakeMs(input: RefreshInput | null, config: RefreshConfig, draw: number, nowMs: number): number {

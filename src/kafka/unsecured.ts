@@ -160,6 +160,11 @@ export function createUnsecuredToken(options: JaasOptions, nowMs: number): Unsec
  * `unsecuredLoginExtension_<key>` option, checked as OAuthBearerClientInitialResponse.validateExtensions does
  * (key letters only and not `auth`, value printable ASCII, space, tab, CR, LF, not empty).
  * @throws OAuthBearerError `ERR_CONFIG` for an invalid key or value
+ * @example
+ * ```ts
+ * unsecuredLoginExtensions({ unsecuredLoginStringClaim_sub: 'alice', unsecuredLoginExtension_traceId: 'abc' });
+ * // Map { 'traceId' => 'abc' }
+ * ```
  * @category Kafka semantics
  */
 export function unsecuredLoginExtensions(options: JaasOptions): Map<string, string> {
@@ -490,6 +495,11 @@ export interface UnsecuredValidatorConfig {
  * `AllowableClockSkewMs` an `Integer.parseInt` of the trimmed value, not negative.
  * @throws OAuthBearerError `ERR_CONFIG` with no status (Kafka throws these out of the callback; the broker closes
  *   the connection without a challenge)
+ * @example
+ * ```ts
+ * unsecuredValidatorConfig({ unsecuredValidatorAllowableClockSkewMs: '1000' });
+ * // { principalClaimName: 'sub', scopeClaimName: 'scope', requiredScope: [], allowableClockSkewMs: 1000 }
+ * ```
  * @category Kafka semantics
  */
 export function unsecuredValidatorConfig(options: JaasOptions): UnsecuredValidatorConfig {

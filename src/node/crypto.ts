@@ -175,6 +175,10 @@ const URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  * character). Faster than `decodeBase64url` on its own, but not inside the JWT validator, where the portable
  * default (pooled arrays) measured 1.5% faster; kept for callers who want Node's codec.
  * @throws OAuthBearerError `ERR_BASE64`
+ * @example
+ * ```ts
+ * createJwtValidator({ keys, crypto: nodeCryptoPort, audience: ['kafka'], base64url: nodeBase64url });
+ * ```
  * @category Node adapters
  */
 export function nodeBase64url(text: string): Uint8Array {

@@ -134,6 +134,10 @@ export function templateFileSource(path: string): WatchedFile<AssertionTemplate>
 
 /**
  * A `file:` token (Kafka FileJwtRetriever): the trimmed file content, re-read when it changes.
+ * @example
+ * ```ts
+ * const token = tokenFileSource('/var/run/secrets/kafka/token'); // re-read when the file changes
+ * ```
  * @category Node adapters
  */
 export function tokenFileSource(path: string): WatchedFile<string> {

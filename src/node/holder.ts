@@ -11,6 +11,10 @@ import type { BearerToken } from '../token.js';
 
 /**
  * Resolves after `ms` milliseconds, or at once when `signal` aborts. The timer never keeps the process alive.
+ * @example
+ * ```ts
+ * await sleepMs(1_000, AbortSignal.timeout(500)); // resolves after 500 ms: an abort ends the wait early, never with an error
+ * ```
  * @category Node adapters
  */
 export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {

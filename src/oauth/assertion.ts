@@ -134,6 +134,11 @@ export interface AssertionTemplate {
 /**
  * Parses Kafka's assertion template file: a JSON object with optional `header` and `payload` objects.
  * @throws OAuthBearerError `ERR_ASSERTION` when the text is not such an object
+ * @example
+ * ```ts
+ * parseAssertionTemplate('{"header":{"typ":"JWT"},"payload":{"aud":"https://idp.example"}}');
+ * // { header: { typ: 'JWT' }, payload: { aud: 'https://idp.example' } }
+ * ```
  * @category Getting tokens
  */
 export function parseAssertionTemplate(text: string): AssertionTemplate {

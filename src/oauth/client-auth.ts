@@ -121,6 +121,11 @@ export function clientSecretBasic(clientId: string, clientSecret: string, option
 /**
  * Client id and secret in the request body (RFC 6749 §2.3.1).
  * @throws OAuthBearerError `ERR_CLIENT_AUTH` when the id or secret is blank
+ * @example
+ * ```ts
+ * tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth: clientSecretPost('app', 's3cret') }).body;
+ * // 'grant_type=client_credentials&client_id=app&client_secret=s3cret'
+ * ```
  * @category Getting tokens
  */
 export function clientSecretPost(clientId: string, clientSecret: string): ClientSecretPost {
@@ -130,6 +135,11 @@ export function clientSecretPost(clientId: string, clientSecret: string): Client
 /**
  * A pre-made client assertion (RFC 7523 §2.2), for example Kafka's `sasl.oauthbearer.assertion.file`.
  * @throws OAuthBearerError `ERR_CLIENT_AUTH` when the assertion is blank
+ * @example
+ * ```ts
+ * tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth: clientAssertion(signedJwt, 'app') }).body;
+ * // 'grant_type=client_credentials&client_id=app&client_assertion_type=urn%3A...%3Ajwt-bearer&client_assertion=...'
+ * ```
  * @category Getting tokens
  */
 export function clientAssertion(assertion: string, clientId?: string): ClientAssertion {
@@ -192,6 +202,11 @@ export function privateKeyJwt(key: Jwk | Uint8Array | KeyHandle, options: Privat
  * Mutual-TLS client authentication with a PKI certificate (RFC 8705 §2.1). The certificate and key belong to the
  * HTTP port (`tlsFetch` in `oauthbearer/node`); the request carries only `client_id`.
  * @throws OAuthBearerError `ERR_CLIENT_AUTH` when the client id is blank
+ * @example
+ * ```ts
+ * tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth: tlsClientAuth('app') }).body;
+ * // 'grant_type=client_credentials&client_id=app'; send it over a tlsHttp port with the client certificate
+ * ```
  * @category Getting tokens
  */
 export function tlsClientAuth(clientId: string): TlsClientAuth {
@@ -200,6 +215,11 @@ export function tlsClientAuth(clientId: string): TlsClientAuth {
 
 /**
  * No client authentication; `client_id` is sent when given (RFC 6749 §2.3, public clients).
+ * @example
+ * ```ts
+ * tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_JWT_BEARER, clientAuth: none(), assertion }).body;
+ * // 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=...'
+ * ```
  * @category Getting tokens
  */
 export function none(clientId?: string): NoClientAuth {
@@ -221,6 +241,11 @@ export interface SigningContext {
  * with `iss` = `sub` = client id, `aud`, `iat`, `exp`, `nbf` and a fresh `jti` (RFC 7523 §3); other methods pass
  * through unchanged.
  * @throws OAuthBearerError `ERR_PRIVATE_KEY` when the key does not fit the algorithm, `ERR_ASSERTION` on signing failure
+ * @example
+ * ```ts
+ * const clientAuth = await resolveClientAuth(privateKeyJwt(key, { clientId: 'app', alg: 'RS256', audience: tokenEndpoint }), { crypto: webCryptoPort, random: webRandom, nowMs: Date.now() });
+ * const request = tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth });
+ * ```
  * @category Getting tokens
  */
 export async function resolveClientAuth(auth: ClientAuthMethod, context: SigningContext): Promise<ClientAuth> {

@@ -74,6 +74,10 @@ function nonBlank(value: string | undefined, what: string): string {
  * trimmed, form-encoded only when `urlencode` (KIP-1025), joined by `:`, then standard padded base64 of the UTF-8
  * (KAFKA-14496). RFC 6749 §2.3.1 asks for the form-encoding; Kafka's default leaves it off.
  * @throws OAuthBearerError `ERR_CLIENT_AUTH` for a blank id or secret
+ * @example
+ * ```ts
+ * basicAuthorization('app', 's3cret', false); // 'Basic YXBwOnMzY3JldA=='
+ * ```
  * @category Getting tokens
  */
 export function basicAuthorization(clientId: string, clientSecret: string, urlencode: boolean): string {
@@ -168,6 +172,11 @@ export function tokenRequest(input: TokenRequestInput): TokenRequest {
  * A fetch `Request` for a {@link TokenRequest}. `content-length` is left to fetch, which computes the same value
  * (and browsers forbid setting it). Redirects are not followed: a redirect would send the credentials to a URL the
  * allow-list never saw (CVE-2025-27817); a 3xx answer is retried and then fails, as Kafka's other statuses are.
+ * @example
+ * ```ts
+ * const request = tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth: clientSecretPost('app', secret) });
+ * const response = await fetch(toFetchRequest(request, AbortSignal.timeout(10_000)));
+ * ```
  * @category Getting tokens
  */
 export function toFetchRequest(request: TokenRequest, signal?: AbortSignalLike): RequestLike {

@@ -207,6 +207,10 @@ export function processTokenResponse(response: TokenResponseInput, options: Proc
  * `signal` aborts, the read stops at once (a stalled body cannot hold the caller).
  * @throws OAuthBearerError `ERR_TOKEN_RESPONSE` (status `invalid_response`) past the limit; `ERR_HTTP` when the
  * signal aborts or the stream fails
+ * @example
+ * ```ts
+ * const body = await readBoundedBody(await fetch(toFetchRequest(request))); // at most MAX_TOKEN_RESPONSE_BYTES, else ERR_TOKEN_RESPONSE
+ * ```
  * @category Getting tokens
  */
 export async function readBoundedBody(response: ResponseLike, limit = MAX_TOKEN_RESPONSE_BYTES, signal?: AbortSignalLike): Promise<Uint8Array> {

@@ -87,6 +87,10 @@ export interface TokenRetrieverPorts {
 
 /**
  * A source of one fixed assertion.
+ * @example
+ * ```ts
+ * const retrieve = createTokenRetriever({ ...config, grantType: GRANT_TYPE_JWT_BEARER, grantAssertion: staticAssertionSource(signedJwt) }, ports);
+ * ```
  * @category Getting tokens
  */
 export function staticAssertionSource(assertion: string): AssertionSource {

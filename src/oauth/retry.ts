@@ -27,6 +27,11 @@ export interface RetryConfig {
 /**
  * Checks retry settings as Kafka's `Retry` constructor does: both ≥ 0 and max ≥ backoff.
  * @throws OAuthBearerError `ERR_CONFIG`
+ * @example
+ * ```ts
+ * checkRetryConfig({ backoffMs: 100, backoffMaxMs: 10_000 }); // returned as given
+ * checkRetryConfig({ backoffMs: -1, backoffMaxMs: 10_000 }); // throws ERR_CONFIG
+ * ```
  * @category Getting tokens
  */
 export function checkRetryConfig(config: RetryConfig): RetryConfig {
@@ -46,6 +51,12 @@ export function checkRetryConfig(config: RetryConfig): RetryConfig {
 /**
  * How long to wait after failed attempt `attempt` (1-based) before the next, or null to stop: Kafka's
  * `min(backoffMs × 2^(attempt−1), deadlineMs − nowMs)`, stopping when that is ≤ 0.
+ * @example
+ * ```ts
+ * retryDelayMs(1, 0, 10_000, 100); // 100
+ * retryDelayMs(3, 0, 10_000, 100); // 400
+ * retryDelayMs(1, 9_950, 10_000, 100); // 50: never past the deadline
+ * ```
  * @category Getting tokens
  */
 export function retryDelayMs(attempt: number, nowMs: number, deadlineMs: number, backoffMs: number): number | null {

@@ -69,6 +69,10 @@ export function encodeErrorChallenge(fields: ErrorChallengeFields, options: Enco
 
 /**
  * {@link encodeErrorChallenge} as text: Kafka reports this string as the failure's error message.
+ * @example
+ * ```ts
+ * errorChallengeText({ status: 'invalid_token', scope: 'kafka' }); // '{"status":"invalid_token","scope":"kafka"}'
+ * ```
  * @category Framing (SASL)
  */
 export function errorChallengeText(fields: ErrorChallengeFields, options: EncodeErrorChallengeOptions = {}): string {

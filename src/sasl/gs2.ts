@@ -462,6 +462,11 @@ function escapeSaslname(authzid: string): string {
 
 /**
  * True when `token` is an RFC 6750 §2.1 b64token.
+ * @example
+ * ```ts
+ * isB64Token('abc.def-_~+/=='); // true
+ * isB64Token('a b'); // false
+ * ```
  * @category Framing (SASL)
  */
 export function isB64Token(token: string): boolean {
@@ -488,6 +493,11 @@ function isAll(text: string, flag: number): boolean {
  * Checks one SASL extension as Kafka's client and broker do (`OAuthBearerClientInitialResponse.validateExtensions`):
  * key `[A-Za-z]+` and not `auth`, value `[\x21-\x7E \t\r\n]+`. These keys and values are also valid RFC 7628 kvpairs.
  * @throws OAuthBearerError `ERR_EXTENSION_KEY`, `ERR_EXTENSION_VALUE` (no status: the caller's input)
+ * @example
+ * ```ts
+ * checkExtension('traceId', 'abc'); // ok
+ * checkExtension('auth', 'abc'); // throws ERR_EXTENSION_KEY: "auth" carries the token
+ * ```
  * @category Framing (SASL)
  */
 export function checkExtension(key: string, value: string): void {

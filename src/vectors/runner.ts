@@ -44,6 +44,10 @@ export interface VectorFileResult {
 /**
  * Checks a parsed vector file's envelope and returns its vectors.
  * @throws OAuthBearerError `ERR_VECTOR_FORMAT` when the file is not an `oauthbearer-vectors/1` document
+ * @example
+ * ```ts
+ * const { description, vectors } = readVectorFile(JSON.parse(text)); // ERR_VECTOR_FORMAT unless oauthbearer-vectors/1
+ * ```
  * @category Vectors
  */
 export function readVectorFile(file: unknown): { description: string; vectors: unknown[] } {
@@ -58,6 +62,11 @@ export function readVectorFile(file: unknown): { description: string; vectors: u
 
 /**
  * Runs every vector of a parsed file against `ops`.
+ * @example
+ * ```ts
+ * const result = await runVectorFile(JSON.parse(readFileSync('spec-vectors/gs2.json', 'utf8')), allOps);
+ * console.log(`${result.passed} passed, ${result.failed} failed`);
+ * ```
  * @category Vectors
  */
 export async function runVectorFile(file: unknown, ops: VectorOps): Promise<VectorFileResult> {
@@ -76,6 +85,10 @@ export async function runVectorFile(file: unknown, ops: VectorOps): Promise<Vect
 
 /**
  * Runs one vector. Never throws: a malformed vector or an unexpected exception is a failed result.
+ * @example
+ * ```ts
+ * const result = await runVector(file.vectors[0], allOps); // { id, op, passed, detail? }
+ * ```
  * @category Vectors
  */
 export async function runVector(vector: unknown, ops: VectorOps, index = 0): Promise<VectorResult> {

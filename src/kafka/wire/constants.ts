@@ -158,6 +158,11 @@ const FIRST_FLEXIBLE = new Map(API_TABLE.map(([key, , flexible]) => [key, flexib
 
 /**
  * Kafka's name of an api key (`Metadata`, `SaslHandshake`), or `api key N` for one Kafka does not define.
+ * @example
+ * ```ts
+ * apiName(17); // 'SaslHandshake'
+ * apiName(36); // 'SaslAuthenticate'
+ * ```
  * @category Kafka wire
  */
 export function apiName(apiKey: number): string {

@@ -158,6 +158,11 @@ export async function loadTlsMaterial(props: KafkaProps): Promise<TlsMaterial> {
 
 /**
  * `ssl.client.auth`: `required`, `requested` or `none` (Kafka's default), any case.
+ * @example
+ * ```ts
+ * sslClientAuth({ 'ssl.client.auth': 'required' }); // 'required'
+ * sslClientAuth({}); // 'none'
+ * ```
  * @category Node adapters
  */
 export function sslClientAuth(props: KafkaProps): SslClientAuth {
