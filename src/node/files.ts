@@ -109,6 +109,11 @@ function parseJwtFile(what: string) {
 
 /**
  * The assertion file (`sasl.oauthbearer.assertion.file`) as an assertion source, re-read when it changes.
+ * @example
+ * ```ts
+ * const source = fileAssertionSource('/etc/kafka/assertion.jwt');
+ * await source.current(); // the file's JWT, re-read after the file changes
+ * ```
  * @category Node adapters
  */
 export function fileAssertionSource(path: string): AssertionSource & WatchedFile<string> {
@@ -118,6 +123,11 @@ export function fileAssertionSource(path: string): AssertionSource & WatchedFile
 
 /**
  * The private key file (`sasl.oauthbearer.assertion.private.key.file`), decrypted with the passphrase when encrypted.
+ * @example
+ * ```ts
+ * const key = privateKeyFileSource('/etc/kafka/client.key', passphrase);
+ * await key.current(); // PKCS#8 DER; key.lastProblem holds the last failed reload
+ * ```
  * @category Node adapters
  */
 export function privateKeyFileSource(path: string, passphrase?: string): WatchedFile<Uint8Array> {
@@ -126,6 +136,11 @@ export function privateKeyFileSource(path: string, passphrase?: string): Watched
 
 /**
  * The assertion template file (`sasl.oauthbearer.assertion.template.file`).
+ * @example
+ * ```ts
+ * const template = templateFileSource('/etc/kafka/assertion-template.json');
+ * await template.current(); // { header, payload } as parseAssertionTemplate returns
+ * ```
  * @category Node adapters
  */
 export function templateFileSource(path: string): WatchedFile<AssertionTemplate> {

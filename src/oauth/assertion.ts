@@ -180,6 +180,12 @@ export interface AssertionLayers {
  * The header and claims Kafka's `LayeredAssertionJwtTemplate` builds: static config claims, overwritten by the
  * template file, overwritten by the dynamic values (`alg`, `typ: JWT`, `iat` = floor(now/1000), `exp` = iat +
  * expSeconds, `nbf` = iat − nbfSeconds, `jti` when enabled). A `kid` can only come from the template header.
+ * @example
+ * ```ts
+ * layerAssertion({ alg: 'RS256', staticClaims: { aud: 'https://idp.example', iss: 'app', sub: 'app' }, expSeconds: 300, nbfSeconds: 60, includeJti: false },
+ *   1_700_000_000_000, jti);
+ * // { header: { alg: 'RS256', typ: 'JWT' }, claims: { aud, iss, sub, iat: 1700000000, exp: 1700000300, nbf: 1699999940 } }
+ * ```
  * @category Getting tokens
  */
 export function layerAssertion(layers: AssertionLayers, nowMs: number, jti: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {

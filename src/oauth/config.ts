@@ -308,6 +308,11 @@ export interface KafkaFileSources {
  * The retriever configuration for an HTTP retriever (`client_credentials` or `jwt_bearer`), with file paths
  * turned into sources by `sources`.
  * @throws OAuthBearerError `ERR_CONFIG` for a `file` retriever (read the token file instead)
+ * @example
+ * ```ts
+ * const config = parseKafkaTokenConfig(props, jaas);
+ * const retrieve = createTokenRetriever(tokenRetrieverConfig(config, nodeFileSources), nodeRetrieverPorts());
+ * ```
  * @category Getting tokens
  */
 export function tokenRetrieverConfig(config: KafkaTokenConfig, sources: KafkaFileSources): TokenRetrieverConfig {

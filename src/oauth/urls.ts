@@ -22,6 +22,12 @@ export const ALLOWED_FILES_PROPERTY = 'org.apache.kafka.sasl.oauthbearer.allowed
  * `throwIfFileIsNotAllowed`); `'*'` allows any file. The caller resolves the path (the core has no file system).
  * @param what the setting naming the file (`sasl.oauthbearer.assertion.file`)
  * @throws OAuthBearerError `ERR_URL_NOT_ALLOWED`
+ * @example
+ * ```ts
+ * const allowed = parseAllowedUrls('/etc/kafka/assertion.jwt');
+ * checkFileAllowed('/etc/kafka/assertion.jwt', allowed, 'sasl.oauthbearer.assertion.file'); // ok
+ * checkFileAllowed('/etc/passwd', allowed, 'sasl.oauthbearer.assertion.file'); // throws ERR_URL_NOT_ALLOWED
+ * ```
  * @category Getting tokens
  */
 export function checkFileAllowed(absolutePath: string, allowed: AllowedUrls, what: string): void {
