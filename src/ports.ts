@@ -78,6 +78,10 @@ export type HttpPort = (request: RequestLike) => Promise<ResponseLike>;
 
 /**
  * Wall-clock time in milliseconds since the Unix epoch.
+ * @example
+ * ```ts
+ * const clock: Clock = { nowMs: () => Date.now() }; // systemClock; tests pass a clock they step
+ * ```
  * @category Errors and ports
  */
 export interface Clock {
@@ -86,6 +90,10 @@ export interface Clock {
 
 /**
  * Cryptographically secure random bytes.
+ * @example
+ * ```ts
+ * const random: Random = { bytes: (length) => crypto.getRandomValues(new Uint8Array(length)) }; // webRandom
+ * ```
  * @category Errors and ports
  */
 export interface Random {

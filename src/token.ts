@@ -6,6 +6,10 @@
 
 /**
  * A bearer token with the facts Kafka keeps of it.
+ * @example
+ * ```ts
+ * const token: BearerToken = { value, principal: 'alice', scope: ['read'], lifetimeMs: Date.now() + 60_000, startTimeMs: null };
+ * ```
  * @category Checking tokens
  */
 export interface BearerToken {
@@ -23,6 +27,10 @@ export interface BearerToken {
 
 /**
  * What a validator knows of the connection and the time.
+ * @example
+ * ```ts
+ * const token = await validator(value, { nowMs: Date.now() });
+ * ```
  * @category Checking tokens
  */
 export interface ValidationContext {

@@ -30,6 +30,11 @@ import { MAX_KID_LENGTH } from './jws.js';
 
 /**
  * Where a verifier gets its candidate keys.
+ * @example
+ * ```ts
+ * const keys: KeySource = staticKeySource({ keys: [jwk] }); // or createRemoteJwks({ url, http, clock, sleep })
+ * const validator = createJwtValidator({ keys, crypto: webCryptoPort });
+ * ```
  * @category Checking tokens
  */
 export interface KeySource {
@@ -330,6 +335,11 @@ export interface RemoteJwksOptions extends JwksRefreshConfig {
 
 /**
  * A remote JWKS: a {@link KeySource} plus control of its refreshes.
+ * @example
+ * ```ts
+ * const jwks = createRemoteJwks({ url: 'https://idp.example/jwks', http: fetch, clock: systemClock, sleep });
+ * await jwks.refresh(); // the first fetch, before the broker accepts connections
+ * ```
  * @category Checking tokens
  */
 export interface RemoteJwks extends KeySource {

@@ -45,6 +45,10 @@ export interface TokenResponseInput {
 
 /**
  * A successful token response.
+ * @example
+ * ```ts
+ * const { accessToken, expiresAtMs, scope } = processTokenResponse({ status: 200, body }, { nowMs: Date.now() });
+ * ```
  * @category Getting tokens
  */
 export interface TokenResponse {

@@ -30,6 +30,12 @@ export type ClientStep =
 
 /**
  * The SASL client mechanism; see {@link createClient}.
+ * @example
+ * ```ts
+ * const client = createClient({ token });
+ * send(client.start()); // the GS2 client response
+ * const step = client.receive(serverBytes); // { action: 'success' } or { action: 'send', message, challenge }
+ * ```
  * @category Framing (SASL)
  */
 export interface Client {

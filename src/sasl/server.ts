@@ -81,6 +81,12 @@ export type TokenValidation = { readonly token: BearerToken } | { readonly error
 
 /**
  * The SASL server mechanism; see {@link createServer}.
+ * @example
+ * ```ts
+ * const server = createServer({ profile: 'kafka' });
+ * let step = server.receive(clientBytes); // { action: 'validate', token, authzid, extensions }
+ * step = server.tokenValidated({ token: await validator(step.token, { nowMs: Date.now() }) });
+ * ```
  * @category Framing (SASL)
  */
 export interface Server {

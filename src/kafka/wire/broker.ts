@@ -73,6 +73,12 @@ export type BrokerAction =
 
 /**
  * One connection's broker side; see {@link createBrokerSession}.
+ * @example
+ * ```ts
+ * const broker = createBrokerSession({ broker: { nodeId: 1, host: '127.0.0.1', port: 9092 } }, Date.now());
+ * broker.receive(bytes, Date.now());
+ * for (let a = broker.poll(); a !== null; a = broker.poll()) if (a.type === 'send') socket.write(a.bytes);
+ * ```
  * @category Kafka wire
  */
 export interface BrokerSession {

@@ -58,6 +58,12 @@ export type ProvidedToken = { readonly value: string; readonly extensions?: Read
 
 /**
  * One connection's client side; see {@link createClientSession}.
+ * @example
+ * ```ts
+ * const client = createClientSession({ random: Math.random });
+ * client.start(Date.now());
+ * for (let a = client.poll(); a !== null; a = client.poll()) if (a.type === 'send') socket.write(a.bytes);
+ * ```
  * @category Kafka wire
  */
 export interface ClientSession {
