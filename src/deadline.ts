@@ -14,12 +14,21 @@
 import { OAuthBearerError } from './errors.js';
 import type { AbortSignalLike } from './ports.js';
 
-/** Default connect limit, ms: jose4j `Get.connectTimeout` (Kafka's JWKS client); used when a setting is unset. */
+/**
+ * Default connect limit, ms: jose4j `Get.connectTimeout` (Kafka's JWKS client); used when a setting is unset.
+ * @category Errors and ports
+ */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
-/** Default read limit, ms: jose4j `Get.readTimeout`; used when a setting is unset. */
+/**
+ * Default read limit, ms: jose4j `Get.readTimeout`; used when a setting is unset.
+ * @category Errors and ports
+ */
 export const DEFAULT_READ_TIMEOUT_MS = 20_000;
 
-/** A signal that aborts after `ms` milliseconds; default `AbortSignal.timeout`. A port, so tests can drive time. */
+/**
+ * A signal that aborts after `ms` milliseconds; default `AbortSignal.timeout`. A port, so tests can drive time.
+ * @category Errors and ports
+ */
 export type TimeoutPort = (ms: number) => AbortSignalLike;
 
 /** The two limits of an attempt. `null` or absent: the default. */

@@ -10,6 +10,7 @@
 /**
  * Every code an {@link OAuthBearerError} can carry. Closed and stable: `switch (err.code)` is safe.
  * `ERR_USAGE_*` codes mean the caller misused the API; all others describe bad input or a peer's answer.
+ * @category Errors and ports
  */
 export type ErrorCode =
   // Misuse of the API by the caller (wrong argument type, wrong state, bad option).
@@ -83,6 +84,7 @@ export type ErrorCode =
 /**
  * A protocol status, sent verbatim: RFC 6750 §3.1 (`invalid_token`, `insufficient_scope`, `invalid_request`),
  * RFC 6749 §5.2 (`invalid_client`, `invalid_grant`, …) or `invalid_response` for a malformed server answer.
+ * @category Errors and ports
  */
 export type ProtocolStatus =
   | 'invalid_token'
@@ -96,7 +98,10 @@ export type ProtocolStatus =
   | 'invalid_response'
   | (string & {});
 
-/** Options of {@link OAuthBearerError}. */
+/**
+ * Options of {@link OAuthBearerError}.
+ * @category Errors and ports
+ */
 export interface OAuthBearerErrorOptions {
   /** The protocol's status for this failure, where the protocol has one. */
   status?: ProtocolStatus;
@@ -115,6 +120,7 @@ export interface OAuthBearerErrorOptions {
  *   if (err instanceof OAuthBearerError && err.code === 'ERR_EXTENSION_KEY') console.log(err.status);
  * }
  * ```
+ * @category Errors and ports
  */
 export class OAuthBearerError extends Error {
   /** Stable machine-readable code. */
@@ -133,7 +139,14 @@ export class OAuthBearerError extends Error {
   }
 }
 
-/** True when `value` is an {@link OAuthBearerError}, optionally with the given code. */
+/**
+ * True when `value` is an {@link OAuthBearerError}, optionally with the given code.
+ * @example
+ * ```ts
+ * if (isOAuthBearerError(error, 'ERR_JWT_EXPIRED')) refreshToken(); // narrows to OAuthBearerError
+ * ```
+ * @category Errors and ports
+ */
 export function isOAuthBearerError(value: unknown, code?: ErrorCode): value is OAuthBearerError {
   return value instanceof OAuthBearerError && (code === undefined || value.code === code);
 }

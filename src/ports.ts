@@ -10,14 +10,20 @@
  * `lib: ["es2022"]` alone, with no DOM or Node types.
  */
 
-/** The platform's `Headers`, or the members the core reads. */
+/**
+ * The platform's `Headers`, or the members the core reads.
+ * @category Errors and ports
+ */
 export type HeadersLike = typeof globalThis extends { Headers: { prototype: infer H } } ? H : {
   get(name: string): string | null;
   has(name: string): boolean;
   forEach(callback: (value: string, name: string) => void): void;
 };
 
-/** The platform's `AbortSignal`, or the members the core uses. */
+/**
+ * The platform's `AbortSignal`, or the members the core uses.
+ * @category Errors and ports
+ */
 export type AbortSignalLike = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : {
   readonly aborted: boolean;
   readonly reason: unknown;
@@ -26,7 +32,10 @@ export type AbortSignalLike = typeof globalThis extends { AbortSignal: { prototy
   throwIfAborted(): void;
 };
 
-/** The platform's fetch `Request`, or the members the core uses. */
+/**
+ * The platform's fetch `Request`, or the members the core uses.
+ * @category Errors and ports
+ */
 export type RequestLike = typeof globalThis extends { Request: { prototype: infer R } } ? R : {
   readonly url: string;
   readonly method: string;
@@ -35,7 +44,10 @@ export type RequestLike = typeof globalThis extends { Request: { prototype: infe
   text(): Promise<string>;
 };
 
-/** The platform's fetch `Response`, or the members the core uses. */
+/**
+ * The platform's fetch `Response`, or the members the core uses.
+ * @category Errors and ports
+ */
 export type ResponseLike = typeof globalThis extends { Response: { prototype: infer R } } ? R : {
   readonly status: number;
   readonly headers: HeadersLike;
@@ -47,7 +59,10 @@ export type ResponseLike = typeof globalThis extends { Response: { prototype: in
   arrayBuffer(): Promise<ArrayBuffer>;
 };
 
-/** The platform's WebCrypto `SubtleCrypto`, or the members the WebCrypto port calls. */
+/**
+ * The platform's WebCrypto `SubtleCrypto`, or the members the WebCrypto port calls.
+ * @category Errors and ports
+ */
 export type SubtleCryptoLike = typeof globalThis extends { SubtleCrypto: { prototype: infer C } } ? C : {
   importKey(format: string, keyData: object, algorithm: object, extractable: boolean, keyUsages: string[]): Promise<unknown>;
   sign(algorithm: object, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
@@ -55,23 +70,46 @@ export type SubtleCryptoLike = typeof globalThis extends { SubtleCrypto: { proto
   digest(algorithm: string, data: Uint8Array): Promise<ArrayBuffer>;
 };
 
-/** A `fetch`-shaped HTTP function. Cancellation comes through the request's `signal`. */
+/**
+ * A `fetch`-shaped HTTP function. Cancellation comes through the request's `signal`.
+ * @category Errors and ports
+ */
 export type HttpPort = (request: RequestLike) => Promise<ResponseLike>;
 
-/** Wall-clock time in milliseconds since the Unix epoch. */
+/**
+ * Wall-clock time in milliseconds since the Unix epoch.
+ * @example
+ * ```ts
+ * const clock: Clock = { nowMs: () => Date.now() }; // systemClock; tests pass a clock they step
+ * ```
+ * @category Errors and ports
+ */
 export interface Clock {
   nowMs(): number;
 }
 
-/** Cryptographically secure random bytes. */
+/**
+ * Cryptographically secure random bytes.
+ * @example
+ * ```ts
+ * const random: Random = { bytes: (length) => crypto.getRandomValues(new Uint8Array(length)) }; // webRandom
+ * ```
+ * @category Errors and ports
+ */
 export interface Random {
   bytes(length: number): Uint8Array;
 }
 
-/** The system clock, for drivers that want one. */
+/**
+ * The system clock, for drivers that want one.
+ * @category Errors and ports
+ */
 export const systemClock: Clock = { nowMs: () => Date.now() };
 
-/** Random bytes from the web-standard `crypto.getRandomValues`. */
+/**
+ * Random bytes from the web-standard `crypto.getRandomValues`.
+ * @category Errors and ports
+ */
 export const webRandom: Random = {
   bytes(length: number): Uint8Array {
     const out = new Uint8Array(length);
@@ -81,7 +119,14 @@ export const webRandom: Random = {
   },
 };
 
-/** A uniform draw in [0, 1) from random bytes: 53 bits, as Java's `Random.nextDouble()` has. */
+/**
+ * A uniform draw in [0, 1) from random bytes: 53 bits, as Java's `Random.nextDouble()` has.
+ * @example
+ * ```ts
+ * const atMs = refreshAtMs(token, config, uniformDraw(webRandom)); // a draw in [0, 1)
+ * ```
+ * @category Errors and ports
+ */
 export function uniformDraw(random: Random): number {
   const b = random.bytes(7);
   // 53 bits = 5 + 8 × 6 bits.
@@ -90,20 +135,29 @@ export function uniformDraw(random: Random): number {
   return hi / 2 ** 53;
 }
 
-/** JWS algorithms the crypto port signs and verifies (RFC 7518 §3.1, RFC 8037 §3.1). Never `none`. */
+/**
+ * JWS algorithms the crypto port signs and verifies (RFC 7518 §3.1, RFC 8037 §3.1). Never `none`.
+ * @category Errors and ports
+ */
 export type JwsAlgorithm =
   | 'RS256' | 'RS384' | 'RS512'
   | 'PS256' | 'PS384' | 'PS512'
   | 'ES256' | 'ES384' | 'ES512'
   | 'EdDSA';
 
-/** A key the crypto port imported; opaque to the core, bound to one algorithm. */
+/**
+ * A key the crypto port imported; opaque to the core, bound to one algorithm.
+ * @category Errors and ports
+ */
 export interface KeyHandle {
   readonly alg: JwsAlgorithm;
   readonly type: 'public' | 'private';
 }
 
-/** A public or private key as a JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2). */
+/**
+ * A public or private key as a JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2).
+ * @category Errors and ports
+ */
 export interface Jwk {
   kty: string;
   kid?: string;
@@ -129,6 +183,7 @@ export interface Jwk {
  * Signing, verification and digests. WebCrypto everywhere (`webCrypto` in `src/jose/`), node:crypto KeyObjects in
  * Node (`src/node/`), `@noble/ed25519` where a runtime lacks Ed25519. Results may be synchronous, so a fast port
  * costs no promise on the hot path. ES signatures are R‖S (RFC 7518 §3.4), never DER.
+ * @category Errors and ports
  */
 export interface CryptoPort {
   /** Imports a public JWK for `alg`; throws `ERR_JWK` when the key does not fit the algorithm. */

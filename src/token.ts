@@ -4,7 +4,14 @@
  * @module
  */
 
-/** A bearer token with the facts Kafka keeps of it. */
+/**
+ * A bearer token with the facts Kafka keeps of it.
+ * @example
+ * ```ts
+ * const token: BearerToken = { value, principal: 'alice', scope: ['read'], lifetimeMs: Date.now() + 60_000, startTimeMs: null };
+ * ```
+ * @category Checking tokens
+ */
 export interface BearerToken {
   /** The compact token as sent in `auth=Bearer <value>`. */
   readonly value: string;
@@ -18,7 +25,14 @@ export interface BearerToken {
   readonly startTimeMs: number | null;
 }
 
-/** What a validator knows of the connection and the time. */
+/**
+ * What a validator knows of the connection and the time.
+ * @example
+ * ```ts
+ * const token = await validator(value, { nowMs: Date.now() });
+ * ```
+ * @category Checking tokens
+ */
 export interface ValidationContext {
   /** Now, in milliseconds since the epoch. */
   readonly nowMs: number;
@@ -34,10 +48,14 @@ export interface ValidationContext {
  * Checks a token. Returns the token's facts, or throws an `OAuthBearerError` whose `status` is the RFC 6750 status
  * to send (`invalid_token`; `insufficient_scope` with `scope`). A thrown error without a status is an internal
  * failure: the server fails the exchange without a challenge, as Kafka's broker closes the connection.
+ * @category Checking tokens
  */
 export type TokenValidator = (token: string, context: ValidationContext) => BearerToken | Promise<BearerToken>;
 
-/** The verdict of an {@link ExtensionsValidator} (Kafka's OAuthBearerExtensionsValidatorCallback). */
+/**
+ * The verdict of an {@link ExtensionsValidator} (Kafka's OAuthBearerExtensionsValidatorCallback).
+ * @category Checking tokens
+ */
 export interface ExtensionsVerdict {
   /** Extension names accepted; only these are kept. Names neither valid nor invalid are dropped. */
   readonly valid: Iterable<string>;
@@ -45,11 +63,17 @@ export interface ExtensionsVerdict {
   readonly invalid?: ReadonlyMap<string, string>;
 }
 
-/** Checks the SASL extensions (KIP-342) a client sent alongside a valid token. */
+/**
+ * Checks the SASL extensions (KIP-342) a client sent alongside a valid token.
+ * @category Checking tokens
+ */
 export type ExtensionsValidator = (
   token: BearerToken,
   extensions: ReadonlyMap<string, string>,
 ) => ExtensionsVerdict | Promise<ExtensionsVerdict>;
 
-/** Accepts every extension, as Kafka's unsecured and KIP-768 validator handlers do. */
+/**
+ * Accepts every extension, as Kafka's unsecured and KIP-768 validator handlers do.
+ * @category Checking tokens
+ */
 export const acceptAllExtensions: ExtensionsValidator = (_token, extensions) => ({ valid: extensions.keys() });

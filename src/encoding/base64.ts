@@ -16,7 +16,14 @@ function reverse(alphabet: string): Int8Array {
 const URL_VALUES = reverse(URL_ALPHABET);
 const STD_VALUES = reverse(STD_ALPHABET);
 
-/** Encodes bytes as base64url without padding (RFC 7515 §2). */
+/**
+ * Encodes bytes as base64url without padding (RFC 7515 §2).
+ * @example
+ * ```ts
+ * encodeBase64url(new Uint8Array([251, 255])); // '-_8'
+ * ```
+ * @category Framing (SASL)
+ */
 export function encodeBase64url(bytes: Uint8Array): string {
   return encode(bytes, URL_ALPHABET, false);
 }
@@ -44,7 +51,10 @@ function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
   return out;
 }
 
-/** How strictly {@link decodeBase64url} reads its input. */
+/**
+ * How strictly {@link decodeBase64url} reads its input.
+ * @category Framing (SASL)
+ */
 export interface Base64DecodeOptions {
   /**
    * `refuse` (default): RFC 7515 §2, no `=` at all. `allow`: trailing `=` padding is tolerated when it is
@@ -69,6 +79,11 @@ export interface Base64DecodeOptions {
  * Decodes base64url (RFC 4648 §5). Throws `ERR_BASE64` for any character outside the alphabet, a length that
  * cannot be base64 (4n+1), or padding where it is refused.
  * @throws OAuthBearerError `ERR_BASE64`
+ * @example
+ * ```ts
+ * decodeBase64url('-_8'); // Uint8Array [251, 255]
+ * ```
+ * @category Framing (SASL)
  */
 export function decodeBase64url(text: string, options: Base64DecodeOptions = {}): Uint8Array {
   return decode(text, URL_VALUES, options.padding ?? 'refuse', options.canonical ?? true, options.what ?? 'value', options.pooled === true);

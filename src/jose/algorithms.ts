@@ -42,7 +42,10 @@ export const ALGORITHMS: Readonly<Record<JwsAlgorithm, AlgorithmSpec>> = Object.
   EdDSA: spec('EdDSA', 'Ed25519', null, 64, 'OKP', 'Ed25519', 64),
 });
 
-/** The default allow-list: every asymmetric algorithm above; `none` and HS* are never allowed (RFC 8725 §2.1, §3.1). */
+/**
+ * The default allow-list: every asymmetric algorithm above; `none` and HS* are never allowed (RFC 8725 §2.1, §3.1).
+ * @category Checking tokens
+ */
 export const DEFAULT_ALGORITHMS: readonly JwsAlgorithm[] = Object.freeze([
   'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
 ]);

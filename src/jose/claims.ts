@@ -22,7 +22,10 @@ export const DEFAULT_SUB_CLAIM_NAME = 'sub';
 /** Kafka's `sasl.oauthbearer.scope.claim.name` default. */
 export const DEFAULT_SCOPE_CLAIM_NAME = 'scope';
 
-/** The claim rules of Kafka's broker (`sasl.oauthbearer.*` settings). */
+/**
+ * The claim rules of Kafka's broker (`sasl.oauthbearer.*` settings).
+ * @category Checking tokens
+ */
 export interface ClaimsOptions {
   /** `sasl.oauthbearer.expected.audience`: when non-empty, `aud` is required and must hold one of these. */
   readonly audience?: readonly string[];
@@ -44,17 +47,24 @@ export interface ClaimsOptions {
   readonly certificateBinding?: CertificateBinding;
 }
 
-/** See {@link ClaimsOptions.certificateBinding}. */
+/**
+ * See {@link ClaimsOptions.certificateBinding}.
+ * @category Checking tokens
+ */
 export type CertificateBinding = 'check' | 'ignore';
 
 /**
  * `cnf` members that bind a token to proof a SASL/OAUTHBEARER connection cannot give: RFC 9449 §6.1 `jkt` (DPoP),
  * `x5t` (SHA-1 certificate thumbprint; RFC 8705 defines only `x5t#S256`), RFC 7800 §3.2-3.5 `jwk`, `jwe`, `kid`,
  * `jku` (proof-of-possession keys). Other members name no confirmation method we know of and are ignored.
+ * @category Checking tokens
  */
 export const UNCHECKABLE_CNF_MEMBERS: readonly string[] = Object.freeze(['jkt', 'x5t', 'jwk', 'jwe', 'kid', 'jku']);
 
-/** What the broker keeps of a valid token, plus the times a cache needs. */
+/**
+ * What the broker keeps of a valid token, plus the times a cache needs.
+ * @category Checking tokens
+ */
 export interface ClaimsFacts {
   readonly principal: string;
   readonly scope: readonly string[];
@@ -161,6 +171,7 @@ function audience(claims: Record<string, unknown>): string[] | null {
  * ```ts
  * const facts = checkBrokerClaims(claims, { audience: ['kafka'], issuer: 'https://idp' }, Date.now());
  * ```
+ * @category Checking tokens
  */
 export function checkBrokerClaims(claims: Record<string, unknown>, options: ClaimsOptions, nowMs: number): ClaimsFacts {
   const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
@@ -253,7 +264,10 @@ export function checkCertificateBinding(binding: TokenBinding, thumbprint: strin
   if (bound !== thumbprint) fail('ERR_CNF_MISMATCH', 'The token is bound to a different client certificate than this connection\'s (RFC 8705 §3)');
 }
 
-/** Options of {@link validateClientJwt}. */
+/**
+ * Options of {@link validateClientJwt}.
+ * @category Checking tokens
+ */
 export interface ClientJwtOptions {
   readonly subClaimName?: string;
   readonly scopeClaimName?: string;
@@ -269,6 +283,7 @@ export interface ClientJwtOptions {
  * ```ts
  * const token = validateClientJwt(accessToken, { subClaimName: 'sub' });
  * ```
+ * @category Checking tokens
  */
 export function validateClientJwt(token: string, options: ClientJwtOptions = {}): BearerToken {
   const value = token.trim();

@@ -10,13 +10,22 @@ import type { AbortSignalLike, HttpPort, RequestLike, ResponseLike } from '../po
 import { isJsonObject, parseJson } from '../encoding/json.js';
 import { readBoundedText } from './jwks.js';
 
-/** Largest metadata document read: 256 KiB (real ones are a few KiB). */
+/**
+ * Largest metadata document read: 256 KiB (real ones are a few KiB).
+ * @category Checking tokens
+ */
 export const MAX_METADATA_BYTES = 256 * 1024;
 
-/** Which well-known document to ask for. */
+/**
+ * Which well-known document to ask for.
+ * @category Checking tokens
+ */
 export type DiscoveryKind = 'openid-configuration' | 'oauth-authorization-server';
 
-/** Options of {@link discoveryRequest} and {@link processDiscoveryResponse}. */
+/**
+ * Options of {@link discoveryRequest} and {@link processDiscoveryResponse}.
+ * @category Checking tokens
+ */
 export interface DiscoveryOptions {
   /** Default `openid-configuration`. */
   readonly kind?: DiscoveryKind;
@@ -24,7 +33,10 @@ export interface DiscoveryOptions {
   readonly allowHttp?: boolean;
 }
 
-/** Options of {@link discover}: the request's limits, as for the JWKS (see `src/deadline.ts`). */
+/**
+ * Options of {@link discover}: the request's limits, as for the JWKS (see `src/deadline.ts`).
+ * @category Checking tokens
+ */
 export interface DiscoverOptions extends DiscoveryOptions {
   /** Connect limit, ms; default {@link DEFAULT_CONNECT_TIMEOUT_MS}. Headers and body end connect + read after the start. */
   readonly connectTimeoutMs?: number;
@@ -34,7 +46,10 @@ export interface DiscoverOptions extends DiscoveryOptions {
   readonly timeout?: TimeoutPort;
 }
 
-/** What discovery yields. */
+/**
+ * What discovery yields.
+ * @category Checking tokens
+ */
 export interface ServerMetadata {
   /** The issuer, identical to the one asked for (RFC 8414 §3.3). */
   readonly issuer: string;
@@ -72,6 +87,7 @@ function checkUrl(value: string, what: string, allowHttp: boolean): URL {
  * metadataUrl('https://idp.example/tenant', { kind: 'oauth-authorization-server' });
  * // 'https://idp.example/.well-known/oauth-authorization-server/tenant'
  * ```
+ * @category Checking tokens
  */
 export function metadataUrl(issuer: string, options: DiscoveryOptions = {}): string {
   const url = checkUrl(issuer, 'issuer', options.allowHttp ?? false);
@@ -87,6 +103,12 @@ export function metadataUrl(issuer: string, options: DiscoveryOptions = {}): str
 /**
  * The discovery request for an issuer: a GET of its metadata URL (see {@link metadataUrl}).
  * @throws OAuthBearerError `ERR_DISCOVERY` for a bad issuer
+ * @example
+ * ```ts
+ * discoveryRequest('https://idp.example/realms/kafka').url;
+ * // 'https://idp.example/realms/kafka/.well-known/openid-configuration'
+ * ```
+ * @category Checking tokens
  */
 export function discoveryRequest(issuer: string, options: DiscoveryOptions = {}): RequestLike {
   return new Request(metadataUrl(issuer, options), { headers: { accept: 'application/json' } });
@@ -101,6 +123,7 @@ export function discoveryRequest(issuer: string, options: DiscoveryOptions = {})
  * ```ts
  * const { jwksUri } = await processDiscoveryResponse(await http(discoveryRequest(issuer)), issuer);
  * ```
+ * @category Checking tokens
  */
 export async function processDiscoveryResponse(response: ResponseLike, expectedIssuer: string, options: DiscoveryOptions = {}, signal?: AbortSignalLike): Promise<ServerMetadata> {
   if (response.status !== 200) {
@@ -137,6 +160,7 @@ export async function processDiscoveryResponse(response: ResponseLike, expectedI
  * ```ts
  * const { jwksUri } = await discover('https://idp.example', fetch);
  * ```
+ * @category Checking tokens
  */
 export async function discover(issuer: string, http: HttpPort, options: DiscoverOptions = {}): Promise<ServerMetadata> {
   const limits = {

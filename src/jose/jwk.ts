@@ -117,7 +117,10 @@ export function privateMembers(jwk: Jwk): Jwk {
   return out;
 }
 
-/** A parsed key set: the keys we understand, in document order. */
+/**
+ * A parsed key set: the keys we understand, in document order.
+ * @category Checking tokens
+ */
 export interface Jwks {
   readonly keys: readonly Jwk[];
 }
@@ -127,6 +130,11 @@ export interface Jwks {
  * or that are not objects, are skipped (RFC 7517 §5: "SHOULD ignore JWKs ... not understood"); private members
  * are dropped from what is kept, so a misconfigured endpoint never puts a private key in our cache.
  * @throws OAuthBearerError `ERR_JWKS` for text that is not a JSON object with a `keys` array, or too large
+ * @example
+ * ```ts
+ * const jwks = parseJwks(await (await fetch(jwksUri)).text()); // { keys: [...] }, or ERR_JWKS
+ * ```
+ * @category Checking tokens
  */
 export function parseJwks(input: string | unknown): Jwks {
   let value = input;

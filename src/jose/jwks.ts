@@ -28,7 +28,15 @@ import { decodeUtf8 } from '../encoding/utf8.js';
 import { MAX_JWKS_LENGTH, parseJwks, selectKeys, type Jwks } from './jwk.js';
 import { MAX_KID_LENGTH } from './jws.js';
 
-/** Where a verifier gets its candidate keys. */
+/**
+ * Where a verifier gets its candidate keys.
+ * @example
+ * ```ts
+ * const keys: KeySource = staticKeySource({ keys: [jwk] }); // or createRemoteJwks({ url, http, clock, sleep })
+ * const validator = createJwtValidator({ keys, crypto: webCryptoPort });
+ * ```
+ * @category Checking tokens
+ */
 export interface KeySource {
   /**
    * The keys that fit `alg` and `kid` (RFC 7515 §4.1.4). May be a promise when the source must fetch first (no
@@ -51,6 +59,7 @@ export interface KeySource {
  * ```ts
  * const keys = staticKeySource({ keys: [publicJwk] });
  * ```
+ * @category Checking tokens
  */
 export function staticKeySource(jwks: Jwks | string | unknown): KeySource {
   const { keys } = parseJwks(jwks);
@@ -61,7 +70,10 @@ export function staticKeySource(jwks: Jwks | string | unknown): KeySource {
   };
 }
 
-/** Refresh and retry settings (Kafka `sasl.oauthbearer.jwks.endpoint.*`, plus our global floor). */
+/**
+ * Refresh and retry settings (Kafka `sasl.oauthbearer.jwks.endpoint.*`, plus our global floor).
+ * @category Checking tokens
+ */
 export interface JwksRefreshConfig {
   /** `sasl.oauthbearer.jwks.endpoint.refresh.ms`, default 3 600 000; must be > 0. */
   readonly refreshMs?: number;
@@ -77,7 +89,10 @@ export interface JwksRefreshConfig {
   readonly expeditedIntervalMs?: number;
 }
 
-/** Kafka's defaults (SaslConfigs, RefreshingHttpsJwksVerificationKeyResolver) and our floor. */
+/**
+ * Kafka's defaults (SaslConfigs, RefreshingHttpsJwksVerificationKeyResolver) and our floor.
+ * @category Checking tokens
+ */
 export const JWKS_DEFAULTS = Object.freeze({
   refreshMs: 3_600_000,
   retryBackoffMs: 100,
@@ -87,7 +102,10 @@ export const JWKS_DEFAULTS = Object.freeze({
   expeditedIntervalMs: 10_000,
 });
 
-/** What the driver should do next. */
+/**
+ * What the driver should do next.
+ * @category Checking tokens
+ */
 export type JwksAction =
   | { readonly type: 'fetch' }
   | { readonly type: 'wait'; readonly untilMs: number }
@@ -108,6 +126,7 @@ type Phase =
  * if (cache.poll(now).type === 'fetch') cache.fetched(parseJwks(await (await http(req)).text()), now);
  * const keys = cache.select('RS256', kid, now).keys;
  * ```
+ * @category Checking tokens
  */
 export class JwksCache {
   private readonly config: Required<JwksRefreshConfig>;
@@ -287,7 +306,10 @@ export async function readBoundedText(response: ResponseLike, limit: number, wha
   return decodeUtf8(bytes, what);
 }
 
-/** Options of {@link createRemoteJwks}. */
+/**
+ * Options of {@link createRemoteJwks}.
+ * @category Checking tokens
+ */
 export interface RemoteJwksOptions extends JwksRefreshConfig {
   /** `sasl.oauthbearer.jwks.endpoint.url`. */
   readonly url: string;
@@ -311,7 +333,15 @@ export interface RemoteJwksOptions extends JwksRefreshConfig {
   readonly onFetchFailed?: (error: unknown) => void;
 }
 
-/** A remote JWKS: a {@link KeySource} plus control of its refreshes. */
+/**
+ * A remote JWKS: a {@link KeySource} plus control of its refreshes.
+ * @example
+ * ```ts
+ * const jwks = createRemoteJwks({ url: 'https://idp.example/jwks', http: fetch, clock: systemClock, sleep });
+ * await jwks.refresh(); // the first fetch, before the broker accepts connections
+ * ```
+ * @category Checking tokens
+ */
 export interface RemoteJwks extends KeySource {
   /** The state machine, for inspection. */
   readonly cache: JwksCache;
@@ -329,6 +359,7 @@ export interface RemoteJwks extends KeySource {
  * await jwks.refresh();
  * const validator = createJwtValidator({ keys: jwks, crypto: webCryptoPort });
  * ```
+ * @category Checking tokens
  */
 export function createRemoteJwks(options: RemoteJwksOptions): RemoteJwks {
   const cache = new JwksCache(options);

@@ -20,6 +20,7 @@ import { checkJwkForAlgorithm, selectKeys } from './jwk.js';
  * 200 KB token). Access tokens are typically under 2 KiB; lower it with `maxTokenLength` where no client sends
  * large ones. Work is linear in the length (bench/bounds.bench.ts), and tokens over
  * `MAX_CACHED_TOKEN_LENGTH` are never cached.
+ * @category Checking tokens
  */
 export const MAX_TOKEN_LENGTH = 524_288;
 
@@ -32,6 +33,7 @@ export const MAX_KID_LENGTH = 1000;
 /**
  * A parsed compact JWS whose header passed the RFC 8725 checks; the signature is not yet verified. Its byte arrays
  * may be views of a shared pool (`pooledBytes`): read them through their own offset and length, never `.buffer`.
+ * @category Checking tokens
  */
 export interface DecodedJws {
   /** The protected header (RFC 7515 §4). */
@@ -55,6 +57,7 @@ function bad(code: 'ERR_JWS_FORMAT' | 'ERR_JWS_HEADER' | 'ERR_JWS_ALG' | 'ERR_JW
  * `decodeBase64url` into pooled arrays, which since its byte-array loop is as fast inside the validator as Node's
  * native codec (`nodeBase64url` in `oauthbearer/node` measured 1.5% slower on RS256 and ES256, bench/RESULTS.md).
  * Pass one for a runtime with a faster codec (for example `Uint8Array.fromBase64`).
+ * @category Checking tokens
  */
 export type Base64urlDecoder = (text: string) => Uint8Array;
 
@@ -225,6 +228,7 @@ function protectedHeader(encoded: string): Readonly<Record<string, unknown>> {
  * ```ts
  * const { alg, kid, payload } = decodeJws(token, ['ES256']);
  * ```
+ * @category Checking tokens
  */
 export function decodeJws(
   token: string, algorithms: readonly JwsAlgorithm[] = DEFAULT_ALGORITHMS, decode: Base64urlDecoder = portableDecoder,
@@ -329,14 +333,20 @@ async function verifyRest(
   return null;
 }
 
-/** Options of {@link verifyJws}. */
+/**
+ * Options of {@link verifyJws}.
+ * @category Checking tokens
+ */
 export interface VerifyJwsOptions {
   readonly crypto: CryptoPort;
   /** The allow-list; default {@link DEFAULT_ALGORITHMS}. */
   readonly algorithms?: readonly JwsAlgorithm[];
 }
 
-/** A verified JWS: its header, payload and the key that verified it. */
+/**
+ * A verified JWS: its header, payload and the key that verified it.
+ * @category Checking tokens
+ */
 export interface VerifiedJws extends DecodedJws {
   readonly key: Jwk;
 }
@@ -350,6 +360,7 @@ export interface VerifiedJws extends DecodedJws {
  * ```ts
  * const { payload } = await verifyJws(token, jwks.keys, { crypto: webCryptoPort });
  * ```
+ * @category Checking tokens
  */
 export async function verifyJws(token: string, keys: readonly Jwk[], options: VerifyJwsOptions): Promise<VerifiedJws> {
   const jws = decodeJws(token, options.algorithms ?? DEFAULT_ALGORITHMS);
@@ -377,6 +388,7 @@ export function noKey(jws: Pick<DecodedJws, 'alg' | 'kid'>): OAuthBearerError {
  * ```ts
  * await verifySignature(jwk, 'ES256', encodeUtf8(`${h}.${p}`), decodeBase64url(s), webCryptoPort);
  * ```
+ * @category Checking tokens
  */
 export async function verifySignature(jwk: Jwk, alg: string, signingInput: Uint8Array, signature: Uint8Array, crypto: CryptoPort): Promise<void> {
   if (!isJwsAlgorithm(alg)) bad('ERR_JWS_ALG', `The algorithm ${JSON.stringify(String(alg).slice(0, 32))} is not supported; never "none" or HMAC with a public key (RFC 8725 §3.1)`);

@@ -13,13 +13,19 @@ import type { Jwks } from './jwk.js';
 import { staticKeySource, type KeySource } from './jwks.js';
 import { decodePayload, MAX_TOKEN_LENGTH, noKey, parseJoseObject, splitJws, verifyWithKeys, type Base64urlDecoder, type SplitJws } from './jws.js';
 
-/** Default bound on cached verified tokens. */
+/**
+ * Default bound on cached verified tokens.
+ * @category Checking tokens
+ */
 export const DEFAULT_TOKEN_CACHE_ENTRIES = 4096;
 
 /** Tokens longer than this are verified every time, never cached: 4096 characters bounds the cache near 16 MiB. */
 export const MAX_CACHED_TOKEN_LENGTH = 4096;
 
-/** Options of {@link createJwtValidator}: Kafka's `sasl.oauthbearer.*` validation settings plus ports. */
+/**
+ * Options of {@link createJwtValidator}: Kafka's `sasl.oauthbearer.*` validation settings plus ports.
+ * @category Checking tokens
+ */
 export interface JwtValidatorOptions extends ClaimsOptions {
   /** The verification keys: a {@link KeySource} (remote or file JWKS) or a JWKS value. */
   readonly keys: KeySource | Jwks;
@@ -78,6 +84,7 @@ function isKeySource(keys: KeySource | Jwks): keys is KeySource {
  *   audience: ['kafka'], issuer: 'https://idp.example' });
  * const token = await validator(compact, { nowMs: Date.now() });
  * ```
+ * @category Checking tokens
  */
 export function createJwtValidator(options: JwtValidatorOptions): TokenValidator {
   const source = isKeySource(options.keys) ? options.keys : staticKeySource(options.keys);

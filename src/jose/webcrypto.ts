@@ -97,7 +97,10 @@ function useParams(s: AlgorithmSpec): AlgorithmIdentifier | RsaPssParams | Ecdsa
 
 const bufferSource = (bytes: Uint8Array): BufferSource => bytes as Uint8Array<ArrayBuffer>;
 
-/** Options of {@link createWebCryptoPort}. */
+/**
+ * Options of {@link createWebCryptoPort}.
+ * @category Checking tokens
+ */
 export interface WebCryptoPortOptions {
   /** `auto` (default): subtle's Ed25519 when the runtime has it, else noble. `subtle` or `noble` force one. */
   ed25519?: 'auto' | 'subtle' | 'noble';
@@ -117,6 +120,7 @@ const PROBE_ED25519_X = '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo';
  * const key = await port.importPublicJwk(jwk, 'ES256');
  * const ok = await port.verify(key, signature, signingInput);
  * ```
+ * @category Checking tokens
  */
 export function createWebCryptoPort(options: WebCryptoPortOptions = {}): CryptoPort {
   const subtle = options.subtle ?? globalThis.crypto.subtle;
@@ -218,5 +222,8 @@ function encodeHex(bytes: Uint8Array): string {
   return out;
 }
 
-/** The default WebCrypto port (Ed25519 chosen by feature detection). */
+/**
+ * The default WebCrypto port (Ed25519 chosen by feature detection).
+ * @category Checking tokens
+ */
 export const webCryptoPort: CryptoPort = /* @__PURE__ */ createWebCryptoPort();

@@ -10,16 +10,25 @@ import type { Clock, AbortSignalLike } from '../ports.js';
 import type { BearerToken } from '../token.js';
 import { DEFAULT_REFRESH_CONFIG, RELOGIN_RETRY_DELAY_MS, refreshAtMs, type RefreshConfig } from './refresh.js';
 
-/** What the holder asks its driver to do next. */
+/**
+ * What the holder asks its driver to do next.
+ * @category Kafka semantics
+ */
 export type HolderAction =
   | { readonly action: 'fetch' }
   | { readonly action: 'wake'; readonly atMs: number }
   | { readonly action: 'stop' };
 
-/** The holder's state, a discriminated union. */
+/**
+ * The holder's state, a discriminated union.
+ * @category Kafka semantics
+ */
 export type HolderState = 'idle' | 'fetching' | 'waiting' | 'retrying' | 'stopped';
 
-/** What {@link TokenHolder.snapshot} reports, for logs and metrics. Never the token value. */
+/**
+ * What {@link TokenHolder.snapshot} reports, for logs and metrics. Never the token value.
+ * @category Kafka semantics
+ */
 export interface HolderSnapshot {
   readonly state: HolderState;
   readonly principal: string | null;
@@ -43,6 +52,7 @@ export interface HolderSnapshot {
  * let step = holder.start();                                   // { action: 'fetch' }
  * step = holder.tokenReceived(token, Date.now(), Math.random()); // { action: 'wake', atMs }
  * ```
+ * @category Kafka semantics
  */
 export class TokenHolder {
   private stateValue: HolderState = 'idle';
@@ -173,7 +183,10 @@ export class TokenHolder {
   }
 }
 
-/** The ports the async driver needs. No timers here: `sleep` is injected (src/node/holder.ts has a real one). */
+/**
+ * The ports the async driver needs. No timers here: `sleep` is injected (src/node/holder.ts has a real one).
+ * @category Kafka semantics
+ */
 export interface HolderPorts {
   /** Fetches a fresh token (a token endpoint, a file, an unsecured token…). */
   readonly provider: () => Promise<BearerToken>;
@@ -194,6 +207,7 @@ export interface HolderPorts {
  * const holder = new TokenHolder(refreshConfig(props));
  * void driveTokenHolder(holder, { provider, clock: systemClock, random: Math.random, sleep }, controller.signal);
  * ```
+ * @category Kafka semantics
  */
 export async function driveTokenHolder(holder: TokenHolder, ports: HolderPorts, signal?: AbortSignalLike): Promise<void> {
   const aborted = (): boolean => signal?.aborted === true;

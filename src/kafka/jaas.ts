@@ -7,7 +7,10 @@
 import { OAuthBearerError } from '../errors.js';
 import { javaTrim } from './java.js';
 
-/** One parsed login-module entry. */
+/**
+ * One parsed login-module entry.
+ * @category Kafka semantics
+ */
 export interface JaasEntry {
   /** The login module class name, verbatim. */
   readonly loginModule: string;
@@ -217,6 +220,7 @@ const FLAGS = { REQUIRED: 'required', REQUISITE: 'requisite', SUFFICIENT: 'suffi
  *   'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="alice";');
  * options.get('unsecuredLoginStringClaim_sub'); // 'alice'
  * ```
+ * @category Kafka semantics
  */
 export function parseJaasConfig(text: string): JaasEntry {
   if (text.length > MAX_JAAS_CONFIG_LENGTH) {

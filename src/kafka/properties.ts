@@ -15,6 +15,7 @@ export const MAX_PROPERTIES_LENGTH = 1 << 20;
  * Kafka client properties as a user holds them: `java.util.Properties` text (a `client.properties` file's content),
  * a Map, or a plain object. Object values may be numbers or booleans (as Kafka's `Map<String, ?>` configs take
  * `Integer` or `Boolean`); they are read as their string form. An `undefined` or `null` value means "not set".
+ * @category Kafka semantics
  */
 export type KafkaProps =
   | string
@@ -64,6 +65,7 @@ function get(props: KafkaProps, name: string): string | undefined {
  * ```ts
  * parseProperties('sasl.login.refresh.window.factor = 0.9\n# comment').get('sasl.login.refresh.window.factor'); // '0.9'
  * ```
+ * @category Kafka semantics
  */
 export function parseProperties(text: string): Map<string, string> {
   if (text.length > MAX_PROPERTIES_LENGTH) {
@@ -262,7 +264,10 @@ function checkRange(name: string, value: number, range: readonly [number, number
   if (value > range[1]) invalid(name, `must be no more than ${range[1]}`);
 }
 
-/** Kafka's client SASL settings this library uses, with Kafka's defaults. */
+/**
+ * Kafka's client SASL settings this library uses, with Kafka's defaults.
+ * @category Kafka semantics
+ */
 export interface KafkaSaslConfig {
   readonly refresh: {
     readonly windowFactor: number;
@@ -327,6 +332,7 @@ export const REFRESH_RANGES = {
  * ```ts
  * kafkaSaslConfig(parseProperties('sasl.login.refresh.buffer.seconds=120')).refresh.bufferSeconds; // 120
  * ```
+ * @category Kafka semantics
  */
 export function kafkaSaslConfig(input: KafkaProps): KafkaSaslConfig {
   const props = propertyMap(input);

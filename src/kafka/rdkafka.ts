@@ -19,7 +19,10 @@ export const MAX_RDKAFKA_CONFIG_LENGTH = 65_536;
  */
 export const MAX_RDKAFKA_LIFE_SECONDS = 2_147_483;
 
-/** `sasl.oauthbearer.config` after parsing, defaults filled in. */
+/**
+ * `sasl.oauthbearer.config` after parsing, defaults filled in.
+ * @category Kafka semantics
+ */
 export interface RdkafkaUnsecuredConfig {
   readonly principalClaimName: string;
   readonly principal: string;
@@ -31,7 +34,10 @@ export interface RdkafkaUnsecuredConfig {
   readonly extensions: readonly (readonly [string, string])[];
 }
 
-/** librdkafka's token: the {@link BearerToken} facts plus the extensions it sends. */
+/**
+ * librdkafka's token: the {@link BearerToken} facts plus the extensions it sends.
+ * @category Kafka semantics
+ */
 export interface RdkafkaUnsecuredToken extends BearerToken {
   readonly extensions: readonly (readonly [string, string])[];
   /** The claims JSON text, byte for byte as librdkafka writes it. */
@@ -54,6 +60,12 @@ const CONTROL_OR_BACKSLASH = /[\u0000-\u001F\\]/;
  * `scopeClaimName` at most once, `lifeSeconds` last-wins and a positive decimal (`strtoll`, so a leading tab is
  * skipped), `extension_NAME=VALUE` (no `=` → empty value).
  * @throws OAuthBearerError `ERR_RDKAFKA_CONFIG`
+ * @example
+ * ```ts
+ * parseRdkafkaOauthbearerConfig('principal=alice lifeSeconds=600 extension_traceId=abc');
+ * // { principal: 'alice', lifeSeconds: 600, extensions: [['traceId', 'abc']], principalClaimName: 'sub', ... }
+ * ```
+ * @category Kafka semantics
  */
 export function parseRdkafkaOauthbearerConfig(config: string): RdkafkaUnsecuredConfig {
   if (config.length > MAX_RDKAFKA_CONFIG_LENGTH) refuse(`${config.length} characters; the limit is ${MAX_RDKAFKA_CONFIG_LENGTH}`);
@@ -133,6 +145,7 @@ export function parseRdkafkaOauthbearerConfig(config: string): RdkafkaUnsecuredC
  * ```ts
  * createRdkafkaUnsecuredToken('principal=alice scope=read,write', Date.now()).scope; // ['read', 'write']
  * ```
+ * @category Kafka semantics
  */
 export function createRdkafkaUnsecuredToken(config: string, nowMs: number): RdkafkaUnsecuredToken {
   const p = parseRdkafkaOauthbearerConfig(config);

@@ -7,7 +7,10 @@
 import { OAuthBearerError } from '../errors.js';
 import { javaLongCast } from './java.js';
 
-/** Inputs of {@link serverSessionLifetimeMs}. */
+/**
+ * Inputs of {@link serverSessionLifetimeMs}.
+ * @category Kafka semantics
+ */
 export interface ServerReauthInput {
   /** When the exchange completed, epoch ms. */
   readonly nowMs: number;
@@ -24,6 +27,7 @@ export interface ServerReauthInput {
  * ```ts
  * serverSessionLifetimeMs({ nowMs: 1000, maxReauthMs: null, tokenExpiryMs: 61_000 }); // 60_000
  * ```
+ * @category Kafka semantics
  */
 export function serverSessionLifetimeMs(input: ServerReauthInput): number {
   const { nowMs, tokenExpiryMs } = input;
@@ -33,7 +37,10 @@ export function serverSessionLifetimeMs(input: ServerReauthInput): number {
   return Math.max(0, maxSet ? Math.min(remaining, input.maxReauthMs!) : remaining);
 }
 
-/** Inputs of {@link clientReauthAtMs}. */
+/**
+ * Inputs of {@link clientReauthAtMs}.
+ * @category Kafka semantics
+ */
 export interface ClientReauthInput {
   /** When the client saw the exchange complete, epoch ms. */
   readonly authenticationEndMs: number;
@@ -52,6 +59,7 @@ export interface ClientReauthInput {
  * ```ts
  * clientReauthAtMs({ authenticationEndMs: 0, sessionLifetimeMs: 1000, draw: 0.6 }); // 909
  * ```
+ * @category Kafka semantics
  */
 export function clientReauthAtMs(input: ClientReauthInput): number | null {
   const { authenticationEndMs, sessionLifetimeMs, draw } = input;

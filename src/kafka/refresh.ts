@@ -8,7 +8,10 @@ import { OAuthBearerError } from '../errors.js';
 import { javaLongCast } from './java.js';
 import { REFRESH_RANGES, SASL_CONFIG, configDouble, configShort, propertyMap, type KafkaProps } from './properties.js';
 
-/** Kafka's `sasl.login.refresh.*` settings. */
+/**
+ * Kafka's `sasl.login.refresh.*` settings.
+ * @category Kafka semantics
+ */
 export interface RefreshConfig {
   /** Fraction of the token's lifetime after which to refresh (`sasl.login.refresh.window.factor`, [0.5, 1.0]). */
   readonly windowFactor: number;
@@ -20,7 +23,10 @@ export interface RefreshConfig {
   readonly bufferSeconds: number;
 }
 
-/** Kafka's defaults (SaslConfigs.DEFAULT_LOGIN_REFRESH_*). */
+/**
+ * Kafka's defaults (SaslConfigs.DEFAULT_LOGIN_REFRESH_*).
+ * @category Kafka semantics
+ */
 export const DEFAULT_REFRESH_CONFIG: RefreshConfig = Object.freeze({
   windowFactor: 0.8,
   windowJitter: 0.05,
@@ -32,6 +38,7 @@ export const DEFAULT_REFRESH_CONFIG: RefreshConfig = Object.freeze({
  * The delay before the next attempt after a failed re-login, and after finding no or an expired credential
  * (ExpiringCredentialRefreshingLogin.DELAY_SECONDS_BEFORE_NEXT_RETRY_WHEN_RELOGIN_FAILS = 10). Kafka never backs off
  * further.
+ * @category Kafka semantics
  */
 export const RELOGIN_RETRY_DELAY_MS = 10_000;
 
@@ -42,6 +49,7 @@ export const RELOGIN_RETRY_DELAY_MS = 10_000;
  * ```ts
  * refreshConfig({ 'sasl.login.refresh.window.factor': '0.9' }); // { windowFactor: 0.9, windowJitter: 0.05, ... }
  * ```
+ * @category Kafka semantics
  */
 export function refreshConfig(input: KafkaProps): RefreshConfig {
   const props = propertyMap(input);
@@ -53,7 +61,10 @@ export function refreshConfig(input: KafkaProps): RefreshConfig {
   };
 }
 
-/** The token facts the schedule needs, all in epoch milliseconds. */
+/**
+ * The token facts the schedule needs, all in epoch milliseconds.
+ * @category Kafka semantics
+ */
 export interface RefreshInput {
   readonly nowMs: number;
   /** The token's expiry (`lifetimeMs()`). */
@@ -72,6 +83,7 @@ export interface RefreshInput {
  * ```ts
  * refreshAtMs({ nowMs: 0, expiryMs: 3_600_000, startMs: 0 }, DEFAULT_REFRESH_CONFIG, 0); // 2_880_000
  * ```
+ * @category Kafka semantics
  */
 export function refreshAtMs(input: RefreshInput, config: RefreshConfig, draw: number): number | null {
   const { nowMs, expiryMs } = input;
@@ -99,6 +111,12 @@ export function refreshAtMs(input: RefreshInput, config: RefreshConfig, draw: nu
  * The refresher loop's next wake-up (ExpiringCredentialRefreshingLogin.Refresher.run with refreshMs): the refresh
  * time; `now + 10 s` when there is no token or it has expired (OAUTHBEARER re-logs in without logging out first);
  * and the KAFKA-7945 safety net, `now + 10 s` when the computed time lies in the past.
+ * @example
+ * ```ts
+ * nextRefreshWakeMs({ nowMs: 0, expiryMs: 3_600_000, startMs: 0 }, DEFAULT_REFRESH_CONFIG, 0, 1000); // 2_880_000
+ * nextRefreshWakeMs(null, DEFAULT_REFRESH_CONFIG, 0, 1000); // 11_000: no token yet, retry after RELOGIN_RETRY_DELAY_MS
+ * ```
+ * @category Kafka semantics
  */
 export function nextRefreshWakeMs(input: RefreshInput | null, config: RefreshConfig, draw: number, nowMs: number): number {
   if (input === null) return nowMs + RELOGIN_RETRY_DELAY_MS;

@@ -23,19 +23,29 @@ import {
  * (`sasl.server.max.receive.size`): Kafka's broker takes any unsecured token that fits it (it accepts a 200 KB
  * one, issue 12). Lower it with `unsecuredValidator(options, { maxTokenLength })`. Decoding is linear in the
  * length (bench/bounds.bench.ts).
+ * @category Kafka semantics
  */
 export const MAX_UNSECURED_TOKEN_LENGTH = 524_288;
 
-/** Size limits of the unsecured validator (not JAAS options: Kafka has none). */
+/**
+ * Size limits of the unsecured validator (not JAAS options: Kafka has none).
+ * @category Kafka semantics
+ */
 export interface UnsecuredLimits {
   /** Longest token accepted, in characters; default {@link MAX_UNSECURED_TOKEN_LENGTH}. */
   readonly maxTokenLength?: number;
 }
 
-/** JAAS options as a map (Kafka's `Map<String, String>` of login-module options) or a plain object. */
+/**
+ * JAAS options as a map (Kafka's `Map<String, String>` of login-module options) or a plain object.
+ * @category Kafka semantics
+ */
 export type JaasOptions = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
 
-/** The unsecured JWS Kafka's login callback handler makes, with its decoded parts. */
+/**
+ * The unsecured JWS Kafka's login callback handler makes, with its decoded parts.
+ * @category Kafka semantics
+ */
 export interface UnsecuredJws extends BearerToken {
   /** Always `{"alg":"none"}`. */
   readonly header: Readonly<Record<string, unknown>>;
@@ -43,7 +53,10 @@ export interface UnsecuredJws extends BearerToken {
   readonly claims: Readonly<Record<string, unknown>>;
 }
 
-/** What Kafka's unsecured login yields: the token and the SASL extensions to send with it. */
+/**
+ * What Kafka's unsecured login yields: the token and the SASL extensions to send with it.
+ * @category Kafka semantics
+ */
 export interface UnsecuredToken extends UnsecuredJws {
   /** SASL extensions from `unsecuredLoginExtension_<key>` options. */
   readonly extensions: ReadonlyMap<string, string>;
@@ -135,6 +148,7 @@ function isPaired(text: string, i: number): boolean {
  * const token = createUnsecuredToken(new Map([['unsecuredLoginStringClaim_sub', 'alice']]), Date.now());
  * token.principal; // 'alice'
  * ```
+ * @category Kafka semantics
  */
 export function createUnsecuredToken(options: JaasOptions, nowMs: number): UnsecuredToken {
   const jws = createUnsecuredJws(options, nowMs);
@@ -146,6 +160,12 @@ export function createUnsecuredToken(options: JaasOptions, nowMs: number): Unsec
  * `unsecuredLoginExtension_<key>` option, checked as OAuthBearerClientInitialResponse.validateExtensions does
  * (key letters only and not `auth`, value printable ASCII, space, tab, CR, LF, not empty).
  * @throws OAuthBearerError `ERR_CONFIG` for an invalid key or value
+ * @example
+ * ```ts
+ * unsecuredLoginExtensions({ unsecuredLoginStringClaim_sub: 'alice', unsecuredLoginExtension_traceId: 'abc' });
+ * // Map { 'traceId' => 'abc' }
+ * ```
+ * @category Kafka semantics
  */
 export function unsecuredLoginExtensions(options: JaasOptions): Map<string, string> {
   const opts = toMap(options);
@@ -180,6 +200,7 @@ export function unsecuredLoginExtensions(options: JaasOptions): Map<string, stri
  * const jws = createUnsecuredJws({ unsecuredLoginStringClaim_sub: 'alice' }, Date.now());
  * jws.value; // 'eyJhbGciOiJub25lIn0.eyJleHAi….'
  * ```
+ * @category Kafka semantics
  */
 export function createUnsecuredJws(options: JaasOptions, nowMs: number): UnsecuredJws {
   if (!Number.isSafeInteger(nowMs)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'createUnsecuredJws needs nowMs as integer epoch milliseconds');
@@ -457,7 +478,10 @@ function elementTexts(text: string, name: string): string[] | null {
   return result;
 }
 
-/** Parsed `unsecuredValidator*` options. */
+/**
+ * Parsed `unsecuredValidator*` options.
+ * @category Kafka semantics
+ */
 export interface UnsecuredValidatorConfig {
   readonly principalClaimName: string;
   readonly scopeClaimName: string;
@@ -471,6 +495,12 @@ export interface UnsecuredValidatorConfig {
  * `AllowableClockSkewMs` an `Integer.parseInt` of the trimmed value, not negative.
  * @throws OAuthBearerError `ERR_CONFIG` with no status (Kafka throws these out of the callback; the broker closes
  *   the connection without a challenge)
+ * @example
+ * ```ts
+ * unsecuredValidatorConfig({ unsecuredValidatorAllowableClockSkewMs: '1000' });
+ * // { principalClaimName: 'sub', scopeClaimName: 'scope', requiredScope: [], allowableClockSkewMs: 1000 }
+ * ```
+ * @category Kafka semantics
  */
 export function unsecuredValidatorConfig(options: JaasOptions): UnsecuredValidatorConfig {
   const opts = toMap(options);
@@ -508,6 +538,7 @@ export function unsecuredValidatorConfig(options: JaasOptions): UnsecuredValidat
  * ```ts
  * const token = validateUnsecuredToken(value, { unsecuredValidatorRequiredScope: 'read' }, Date.now());
  * ```
+ * @category Kafka semantics
  */
 export function validateUnsecuredToken(value: string, options: JaasOptions | UnsecuredValidatorConfig, nowMs: number, limits: UnsecuredLimits = {}): BearerToken {
   if (typeof value !== 'string' || !Number.isSafeInteger(nowMs)) {
@@ -547,6 +578,7 @@ function isValidatorConfig(o: JaasOptions | UnsecuredValidatorConfig): o is Unse
  * const validate = unsecuredValidator({ unsecuredValidatorRequiredScope: 'read' });
  * const token = await validate(value, { nowMs: Date.now() });
  * ```
+ * @category Kafka semantics
  */
 export function unsecuredValidator(options: JaasOptions, limits: UnsecuredLimits = {}): TokenValidator {
   const max = limits.maxTokenLength;

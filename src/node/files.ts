@@ -15,7 +15,10 @@ import { javaTrim } from '../kafka/java.js';
 import { MAX_KEY_FILE_LENGTH, privateKeyFromFile } from '../oauth/pem.js';
 import type { AssertionSource, ValueSource } from '../oauth/retriever.js';
 
-/** What a watched file reports besides its value: for tests and logs. */
+/**
+ * What a watched file reports besides its value: for tests and logs.
+ * @category Node adapters
+ */
 export interface WatchedFile<T> extends ValueSource<T> {
   /** How many times the file was read and parsed successfully. */
   readonly loads: number;
@@ -33,6 +36,7 @@ export interface WatchedFile<T> extends ValueSource<T> {
  * const key = watchedFile('/etc/kafka/key.pem', 'assertion private key', (t) => privateKeyFromFile(t), 65536);
  * const der = await key.current();
  * ```
+ * @category Node adapters
  */
 export function watchedFile<T>(path: string, what: string, parse: (text: string) => T | Promise<T>, maxBytes: number): WatchedFile<T> {
   let signature: string | null = null;
@@ -103,28 +107,62 @@ function parseJwtFile(what: string) {
   };
 }
 
-/** The assertion file (`sasl.oauthbearer.assertion.file`) as an assertion source, re-read when it changes. */
+/**
+ * The assertion file (`sasl.oauthbearer.assertion.file`) as an assertion source, re-read when it changes.
+ * @example
+ * ```ts
+ * const source = fileAssertionSource('/etc/kafka/assertion.jwt');
+ * await source.current(); // the file's JWT, re-read after the file changes
+ * ```
+ * @category Node adapters
+ */
 export function fileAssertionSource(path: string): AssertionSource & WatchedFile<string> {
   const file = watchedFile(path, 'assertion (sasl.oauthbearer.assertion.file)', parseJwtFile('assertion'), MAX_ASSERTION_LENGTH);
   return Object.assign(file, { assertion: () => file.current() });
 }
 
-/** The private key file (`sasl.oauthbearer.assertion.private.key.file`), decrypted with the passphrase when encrypted. */
+/**
+ * The private key file (`sasl.oauthbearer.assertion.private.key.file`), decrypted with the passphrase when encrypted.
+ * @example
+ * ```ts
+ * const key = privateKeyFileSource('/etc/kafka/client.key', passphrase);
+ * await key.current(); // PKCS#8 DER; key.lastProblem holds the last failed reload
+ * ```
+ * @category Node adapters
+ */
 export function privateKeyFileSource(path: string, passphrase?: string): WatchedFile<Uint8Array> {
   return watchedFile(path, 'private key (sasl.oauthbearer.assertion.private.key.file)', (text) => privateKeyFromFile(text, passphrase), MAX_KEY_FILE_LENGTH);
 }
 
-/** The assertion template file (`sasl.oauthbearer.assertion.template.file`). */
+/**
+ * The assertion template file (`sasl.oauthbearer.assertion.template.file`).
+ * @example
+ * ```ts
+ * const template = templateFileSource('/etc/kafka/assertion-template.json');
+ * await template.current(); // { header, payload } as parseAssertionTemplate returns
+ * ```
+ * @category Node adapters
+ */
 export function templateFileSource(path: string): WatchedFile<AssertionTemplate> {
   return watchedFile(path, 'assertion template (sasl.oauthbearer.assertion.template.file)', parseAssertionTemplate, MAX_ASSERTION_LENGTH);
 }
 
-/** A `file:` token (Kafka FileJwtRetriever): the trimmed file content, re-read when it changes. */
+/**
+ * A `file:` token (Kafka FileJwtRetriever): the trimmed file content, re-read when it changes.
+ * @example
+ * ```ts
+ * const token = tokenFileSource('/var/run/secrets/kafka/token'); // re-read when the file changes
+ * ```
+ * @category Node adapters
+ */
 export function tokenFileSource(path: string): WatchedFile<string> {
   return watchedFile(path, 'token (sasl.oauthbearer.token.endpoint.url)', parseJwtFile('access token'), MAX_ASSERTION_LENGTH);
 }
 
-/** The file sources Kafka's settings name, for `tokenRetrieverConfig`. */
+/**
+ * The file sources Kafka's settings name, for `tokenRetrieverConfig`.
+ * @category Node adapters
+ */
 export const nodeFileSources: KafkaFileSources = {
   assertionFile: fileAssertionSource,
   privateKeyFile: (path, passphrase): ValueSource<Jwk | Uint8Array> => privateKeyFileSource(path, passphrase),

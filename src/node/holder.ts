@@ -9,7 +9,14 @@ import { TokenHolder, driveTokenHolder, type HolderSnapshot } from '../kafka/hol
 import { DEFAULT_REFRESH_CONFIG, type RefreshConfig } from '../kafka/refresh.js';
 import type { BearerToken } from '../token.js';
 
-/** Resolves after `ms` milliseconds, or at once when `signal` aborts. The timer never keeps the process alive. */
+/**
+ * Resolves after `ms` milliseconds, or at once when `signal` aborts. The timer never keeps the process alive.
+ * @example
+ * ```ts
+ * await sleepMs(1_000, AbortSignal.timeout(500)); // resolves after 500 ms: an abort ends the wait early, never with an error
+ * ```
+ * @category Node adapters
+ */
 export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted === true) {
@@ -30,7 +37,10 @@ export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** A running token holder and how to stop it. */
+/**
+ * A running token holder and how to stop it.
+ * @category Node adapters
+ */
 export interface RunningTokenHolder {
   readonly holder: TokenHolder;
   /**
@@ -54,6 +64,7 @@ export interface RunningTokenHolder {
  * await running.ready; // rejects with the real reason when the first fetch fails
  * const token = running.holder.token;
  * ```
+ * @category Node adapters
  */
 export function startTokenHolder(
   provider: () => Promise<BearerToken>,

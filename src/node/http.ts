@@ -11,10 +11,16 @@ import { Readable } from 'node:stream';
 import { OAuthBearerError } from '../errors.js';
 import type { HttpPort } from '../ports.js';
 
-/** The runtime's fetch, as a port. */
+/**
+ * The runtime's fetch, as a port.
+ * @category Node adapters
+ */
 export const fetchHttp: HttpPort = (request) => fetch(request);
 
-/** TLS options of {@link tlsHttp} (PEM strings or bytes, as `node:tls` takes them). */
+/**
+ * TLS options of {@link tlsHttp} (PEM strings or bytes, as `node:tls` takes them).
+ * @category Node adapters
+ */
 export interface TlsHttpOptions {
   /** The client certificate chain (PEM) presented to the server, for `tls_client_auth`. */
   readonly cert?: string | Uint8Array;
@@ -37,6 +43,7 @@ export interface TlsHttpOptions {
  * const http = tlsHttp({ cert: readFileSync('client.crt'), key: readFileSync('client.key'), ca: readFileSync('ca.crt') });
  * const retrieve = createTokenRetriever({ ...config, clientAuth: tlsClientAuth('svc') }, { ...nodeRetrieverPorts(), http });
  * ```
+ * @category Node adapters
  */
 export function tlsHttp(options: TlsHttpOptions): HttpPort & { close(): void } {
   if ((options.cert === undefined) !== (options.key === undefined)) {

@@ -19,6 +19,7 @@ import { createRemoteJwks, staticKeySource, type JwksRefreshConfig, type KeySour
  * ```ts
  * const keys = await jwksFile('file:///etc/kafka/jwks.json');
  * ```
+ * @category Node adapters
  */
 export async function jwksFile(pathOrUrl: string): Promise<KeySource> {
   const path = pathOrUrl.startsWith('file:') ? fileURLToPath(pathOrUrl) : pathOrUrl;
@@ -34,7 +35,10 @@ export async function jwksFile(pathOrUrl: string): Promise<KeySource> {
   return staticKeySource(text);
 }
 
-/** Options of {@link remoteJwks}: Kafka's `sasl.oauthbearer.jwks.endpoint.*` settings; ports default to Node's. */
+/**
+ * Options of {@link remoteJwks}: Kafka's `sasl.oauthbearer.jwks.endpoint.*` settings; ports default to Node's.
+ * @category Node adapters
+ */
 export interface NodeRemoteJwksOptions extends JwksRefreshConfig, Pick<RemoteJwksOptions, 'connectTimeoutMs' | 'readTimeoutMs' | 'onFetchFailed'> {
   readonly http?: HttpPort;
 }
@@ -48,6 +52,7 @@ export interface NodeRemoteJwksOptions extends JwksRefreshConfig, Pick<RemoteJwk
  * ```ts
  * const keys = await remoteJwks('https://idp.example/jwks', { refreshMs: 3_600_000 });
  * ```
+ * @category Node adapters
  */
 export async function remoteJwks(url: string, options: NodeRemoteJwksOptions = {}): Promise<RemoteJwks> {
   const jwks = createRemoteJwks({

@@ -22,6 +22,7 @@ import { fetchHttp } from './http.js';
  * ```ts
  * const retrieve = createTokenRetriever(config, nodeRetrieverPorts({ http: tlsHttp({ cert, key, ca }) }));
  * ```
+ * @category Node adapters
  */
 export function nodeRetrieverPorts(overrides: Partial<TokenRetrieverPorts> = {}): TokenRetrieverPorts {
   return {
@@ -47,6 +48,7 @@ export function nodeRetrieverPorts(overrides: Partial<TokenRetrieverPorts> = {})
  * const retrieve = kafkaTokenRetriever(props, jaasOptions, { allowedUrls: 'https://idp.example/token' });
  * const { accessToken } = await retrieve();
  * ```
+ * @category Node adapters
  */
 export function kafkaTokenRetriever(
   props: KafkaProps,

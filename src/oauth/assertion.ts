@@ -20,7 +20,10 @@ export const ASSERTION_ALGORITHMS: readonly JwsAlgorithm[] = ['EdDSA', 'ES256', 
 /** Largest assertion or template file we read: 64 KiB, far above any JWT a token endpoint accepts. */
 export const MAX_ASSERTION_LENGTH = 64 * 1024;
 
-/** Input of {@link createAssertion}. */
+/**
+ * Input of {@link createAssertion}.
+ * @category Getting tokens
+ */
 export interface AssertionInput {
   /** A private JWK, PKCS#8 DER, or a key handle the crypto port imported for `alg`. */
   readonly privateKey: Jwk | Uint8Array | KeyHandle;
@@ -33,7 +36,10 @@ export interface AssertionInput {
   readonly header?: Readonly<Record<string, unknown>>;
 }
 
-/** A signed assertion and the JSON that went into it. */
+/**
+ * A signed assertion and the JSON that went into it.
+ * @category Getting tokens
+ */
 export interface Assertion {
   readonly compact: string;
   readonly header: Record<string, unknown>;
@@ -75,6 +81,7 @@ function checkClaims(claims: Readonly<Record<string, unknown>>): void {
  * const { compact } = await createAssertion({ privateKey: jwk, alg: 'EdDSA', claims: { iss: 'svc', sub: 'svc',
  *   aud: 'https://idp.example/token', iat: 1700000000, exp: 1700000300, jti: 'a1' } }, crypto);
  * ```
+ * @category Getting tokens
  */
 export async function createAssertion(input: AssertionInput, crypto: CryptoPort): Promise<Assertion> {
   const { alg } = input;
@@ -115,7 +122,10 @@ export function randomJti(random: Random): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** A parsed assertion template file (Kafka's `FileAssertionJwtTemplate`): `{"header": {...}, "payload": {...}}`. */
+/**
+ * A parsed assertion template file (Kafka's `FileAssertionJwtTemplate`): `{"header": {...}, "payload": {...}}`.
+ * @category Getting tokens
+ */
 export interface AssertionTemplate {
   readonly header: Readonly<Record<string, unknown>>;
   readonly payload: Readonly<Record<string, unknown>>;
@@ -124,6 +134,12 @@ export interface AssertionTemplate {
 /**
  * Parses Kafka's assertion template file: a JSON object with optional `header` and `payload` objects.
  * @throws OAuthBearerError `ERR_ASSERTION` when the text is not such an object
+ * @example
+ * ```ts
+ * parseAssertionTemplate('{"header":{"typ":"JWT"},"payload":{"aud":"https://idp.example"}}');
+ * // { header: { typ: 'JWT' }, payload: { aud: 'https://idp.example' } }
+ * ```
+ * @category Getting tokens
  */
 export function parseAssertionTemplate(text: string): AssertionTemplate {
   let value: unknown;
@@ -143,7 +159,10 @@ export function parseAssertionTemplate(text: string): AssertionTemplate {
   return { header, payload };
 }
 
-/** Kafka's assertion settings (`sasl.oauthbearer.assertion.*`, KIP-1139), already typed. */
+/**
+ * Kafka's assertion settings (`sasl.oauthbearer.assertion.*`, KIP-1139), already typed.
+ * @category Getting tokens
+ */
 export interface AssertionLayers {
   readonly alg: JwsAlgorithm;
   /** `sasl.oauthbearer.assertion.claim.aud` / `.iss` / `.sub`, when configured. */
@@ -161,6 +180,13 @@ export interface AssertionLayers {
  * The header and claims Kafka's `LayeredAssertionJwtTemplate` builds: static config claims, overwritten by the
  * template file, overwritten by the dynamic values (`alg`, `typ: JWT`, `iat` = floor(now/1000), `exp` = iat +
  * expSeconds, `nbf` = iat − nbfSeconds, `jti` when enabled). A `kid` can only come from the template header.
+ * @example
+ * ```ts
+ * layerAssertion({ alg: 'RS256', staticClaims: { aud: 'https://idp.example', iss: 'app', sub: 'app' }, expSeconds: 300, nbfSeconds: 60, includeJti: false },
+ *   1_700_000_000_000, jti);
+ * // { header: { alg: 'RS256', typ: 'JWT' }, claims: { aud, iss, sub, iat: 1700000000, exp: 1700000300, nbf: 1699999940 } }
+ * ```
+ * @category Getting tokens
  */
 export function layerAssertion(layers: AssertionLayers, nowMs: number, jti: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
   const header: Record<string, unknown> = { ...(layers.template?.header ?? {}) };

@@ -13,7 +13,10 @@ import { javaTrim } from '../kafka/java.js';
 /** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
 export const CLIENT_ASSERTION_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** RFC 6749 §2.3.1 with HTTP Basic, as Kafka's KIP-768 client sends it. */
+/**
+ * RFC 6749 §2.3.1 with HTTP Basic, as Kafka's KIP-768 client sends it.
+ * @category Getting tokens
+ */
 export interface ClientSecretBasic {
   readonly method: 'client_secret_basic';
   readonly clientId: string;
@@ -22,14 +25,20 @@ export interface ClientSecretBasic {
   readonly urlencode: boolean;
 }
 
-/** RFC 6749 §2.3.1: `client_id` and `client_secret` in the request body. */
+/**
+ * RFC 6749 §2.3.1: `client_id` and `client_secret` in the request body.
+ * @category Getting tokens
+ */
 export interface ClientSecretPost {
   readonly method: 'client_secret_post';
   readonly clientId: string;
   readonly clientSecret: string;
 }
 
-/** RFC 7523 §2.2: a client assertion already signed (a file, or one {@link resolveClientAuth} made). */
+/**
+ * RFC 7523 §2.2: a client assertion already signed (a file, or one {@link resolveClientAuth} made).
+ * @category Getting tokens
+ */
 export interface ClientAssertion {
   readonly method: 'private_key_jwt';
   /** Sent as `client_id` when given (RFC 7521 §4.2 makes it optional). */
@@ -37,22 +46,34 @@ export interface ClientAssertion {
   readonly clientAssertion: string;
 }
 
-/** RFC 8705 §2.1: mutual TLS with a PKI certificate; only `client_id` goes in the body. */
+/**
+ * RFC 8705 §2.1: mutual TLS with a PKI certificate; only `client_id` goes in the body.
+ * @category Getting tokens
+ */
 export interface TlsClientAuth {
   readonly method: 'tls_client_auth';
   readonly clientId: string;
 }
 
-/** No client authentication (a public client, or the jwt-bearer grant alone as Kafka's KIP-1139 sends it). */
+/**
+ * No client authentication (a public client, or the jwt-bearer grant alone as Kafka's KIP-1139 sends it).
+ * @category Getting tokens
+ */
 export interface NoClientAuth {
   readonly method: 'none';
   readonly clientId?: string;
 }
 
-/** Client authentication ready to go into a token request. */
+/**
+ * Client authentication ready to go into a token request.
+ * @category Getting tokens
+ */
 export type ClientAuth = ClientSecretBasic | ClientSecretPost | ClientAssertion | TlsClientAuth | NoClientAuth;
 
-/** A `private_key_jwt` recipe: signs a fresh client assertion (RFC 7523 §3) for every request. */
+/**
+ * A `private_key_jwt` recipe: signs a fresh client assertion (RFC 7523 §3) for every request.
+ * @category Getting tokens
+ */
 export interface PrivateKeyJwt {
   readonly method: 'private_key_jwt';
   readonly clientId: string;
@@ -66,7 +87,10 @@ export interface PrivateKeyJwt {
   };
 }
 
-/** Any client authentication a caller can configure. */
+/**
+ * Any client authentication a caller can configure.
+ * @category Getting tokens
+ */
 export type ClientAuthMethod = ClientAuth | PrivateKeyJwt;
 
 function requireText(value: unknown, what: string): string {
@@ -83,6 +107,7 @@ function requireText(value: unknown, what: string): string {
  * ```ts
  * const auth = clientSecretBasic('my-client', process.env.SECRET!, { urlencode: false });
  * ```
+ * @category Getting tokens
  */
 export function clientSecretBasic(clientId: string, clientSecret: string, options: { urlencode?: boolean } = {}): ClientSecretBasic {
   return {
@@ -96,6 +121,12 @@ export function clientSecretBasic(clientId: string, clientSecret: string, option
 /**
  * Client id and secret in the request body (RFC 6749 §2.3.1).
  * @throws OAuthBearerError `ERR_CLIENT_AUTH` when the id or secret is blank
+ * @example
+ * ```ts
+ * tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth: clientSecretPost('app', 's3cret') }).body;
+ * // 'grant_type=client_credentials&client_id=app&client_secret=s3cret'
+ * ```
+ * @category Getting tokens
  */
 export function clientSecretPost(clientId: string, clientSecret: string): ClientSecretPost {
   return { method: 'client_secret_post', clientId: requireText(clientId, 'client id'), clientSecret: requireText(clientSecret, 'client secret') };
@@ -104,13 +135,22 @@ export function clientSecretPost(clientId: string, clientSecret: string): Client
 /**
  * A pre-made client assertion (RFC 7523 §2.2), for example Kafka's `sasl.oauthbearer.assertion.file`.
  * @throws OAuthBearerError `ERR_CLIENT_AUTH` when the assertion is blank
+ * @example
+ * ```ts
+ * tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth: clientAssertion(signedJwt, 'app') }).body;
+ * // 'grant_type=client_credentials&client_id=app&client_assertion_type=urn%3A...%3Ajwt-bearer&client_assertion=...'
+ * ```
+ * @category Getting tokens
  */
 export function clientAssertion(assertion: string, clientId?: string): ClientAssertion {
   const out: ClientAssertion = { method: 'private_key_jwt', clientAssertion: javaTrim(requireText(assertion, 'client assertion')) };
   return clientId === undefined || clientId.trim() === '' ? out : { ...out, clientId };
 }
 
-/** Options of {@link privateKeyJwt}. */
+/**
+ * Options of {@link privateKeyJwt}.
+ * @category Getting tokens
+ */
 export interface PrivateKeyJwtOptions {
   /** The client id: `iss` and `sub` of the assertion (RFC 7523 §3 items 1, 2) and the `client_id` parameter. */
   clientId: string;
@@ -133,6 +173,7 @@ export interface PrivateKeyJwtOptions {
  * const auth = privateKeyJwt(jwk, { clientId: 'svc', alg: 'EdDSA', audience: 'https://idp.example/token' });
  * const ready = await resolveClientAuth(auth, { crypto, random, nowMs: Date.now() });
  * ```
+ * @category Getting tokens
  */
 export function privateKeyJwt(key: Jwk | Uint8Array | KeyHandle, options: PrivateKeyJwtOptions): PrivateKeyJwt {
   const audience = typeof options.audience === 'string' ? requireText(options.audience, 'assertion audience') : options.audience;
@@ -161,17 +202,34 @@ export function privateKeyJwt(key: Jwk | Uint8Array | KeyHandle, options: Privat
  * Mutual-TLS client authentication with a PKI certificate (RFC 8705 §2.1). The certificate and key belong to the
  * HTTP port (`tlsFetch` in `oauthbearer/node`); the request carries only `client_id`.
  * @throws OAuthBearerError `ERR_CLIENT_AUTH` when the client id is blank
+ * @example
+ * ```ts
+ * tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth: tlsClientAuth('app') }).body;
+ * // 'grant_type=client_credentials&client_id=app'; send it over a tlsHttp port with the client certificate
+ * ```
+ * @category Getting tokens
  */
 export function tlsClientAuth(clientId: string): TlsClientAuth {
   return { method: 'tls_client_auth', clientId: requireText(clientId, 'client id') };
 }
 
-/** No client authentication; `client_id` is sent when given (RFC 6749 §2.3, public clients). */
+/**
+ * No client authentication; `client_id` is sent when given (RFC 6749 §2.3, public clients).
+ * @example
+ * ```ts
+ * tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_JWT_BEARER, clientAuth: none(), assertion }).body;
+ * // 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=...'
+ * ```
+ * @category Getting tokens
+ */
 export function none(clientId?: string): NoClientAuth {
   return clientId === undefined || clientId.trim() === '' ? { method: 'none' } : { method: 'none', clientId };
 }
 
-/** What {@link resolveClientAuth} needs to sign. */
+/**
+ * What {@link resolveClientAuth} needs to sign.
+ * @category Getting tokens
+ */
 export interface SigningContext {
   readonly crypto: CryptoPort;
   readonly random: Random;
@@ -183,6 +241,12 @@ export interface SigningContext {
  * with `iss` = `sub` = client id, `aud`, `iat`, `exp`, `nbf` and a fresh `jti` (RFC 7523 §3); other methods pass
  * through unchanged.
  * @throws OAuthBearerError `ERR_PRIVATE_KEY` when the key does not fit the algorithm, `ERR_ASSERTION` on signing failure
+ * @example
+ * ```ts
+ * const clientAuth = await resolveClientAuth(privateKeyJwt(key, { clientId: 'app', alg: 'RS256', audience: tokenEndpoint }), { crypto: webCryptoPort, random: webRandom, nowMs: Date.now() });
+ * const request = tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth });
+ * ```
+ * @category Getting tokens
  */
 export async function resolveClientAuth(auth: ClientAuthMethod, context: SigningContext): Promise<ClientAuth> {
   if (!('signer' in auth)) return auth;

@@ -19,7 +19,10 @@ import { layeredAssertionSource, type AssertionSource, type TokenRetrieverConfig
 import type { AssertionTemplate } from './assertion.js';
 import type { Jwk } from '../ports.js';
 
-/** Kafka's property names (SaslConfigs). */
+/**
+ * Kafka's property names (SaslConfigs).
+ * @category Getting tokens
+ */
 export const KAFKA = {
   tokenEndpointUrl: 'sasl.oauthbearer.token.endpoint.url',
   retrieverClass: 'sasl.oauthbearer.jwt.retriever.class',
@@ -46,7 +49,10 @@ export const KAFKA = {
   allowedFiles: ALLOWED_FILES_PROPERTY,
 } as const;
 
-/** Kafka's retriever class names (`sasl.oauthbearer.jwt.retriever.class`, KIP-1139). */
+/**
+ * Kafka's retriever class names (`sasl.oauthbearer.jwt.retriever.class`, KIP-1139).
+ * @category Getting tokens
+ */
 export const RETRIEVER_CLASSES = {
   default: 'org.apache.kafka.common.security.oauthbearer.DefaultJwtRetriever',
   clientCredentials: 'org.apache.kafka.common.security.oauthbearer.ClientCredentialsJwtRetriever',
@@ -54,7 +60,10 @@ export const RETRIEVER_CLASSES = {
   file: 'org.apache.kafka.common.security.oauthbearer.FileJwtRetriever',
 } as const;
 
-/** Where the assertion comes from (KIP-1258 precedence: file > locally generated > client secret). */
+/**
+ * Where the assertion comes from (KIP-1258 precedence: file > locally generated > client secret).
+ * @category Getting tokens
+ */
 export type AssertionConfig =
   | { readonly kind: 'file'; readonly path: string }
   | {
@@ -69,7 +78,10 @@ export type AssertionConfig =
     readonly templateFile?: string;
   };
 
-/** Kafka's login settings for a token retriever, typed. File paths stay paths: the driver reads them. */
+/**
+ * Kafka's login settings for a token retriever, typed. File paths stay paths: the driver reads them.
+ * @category Getting tokens
+ */
 export interface KafkaTokenConfig {
   /** `file`: the token is read from the `file:` URL's path (FileJwtRetriever). */
   readonly retriever: 'client_credentials' | 'jwt_bearer' | 'file';
@@ -93,7 +105,10 @@ export interface KafkaTokenConfig {
   readonly extensions: ReadonlyMap<string, string>;
 }
 
-/** Kafka client properties, already parsed (see `parseProperties`, `propertyMap`). */
+/**
+ * Kafka client properties, already parsed (see `parseProperties`, `propertyMap`).
+ * @category Getting tokens
+ */
 export type Props = ReadonlyMap<string, string>;
 
 /** The login module Kafka's OAUTHBEARER client needs in `sasl.jaas.config`. */
@@ -204,6 +219,7 @@ function assertionConfig(props: Props): AssertionConfig | null {
  *   ['sasl.oauthbearer.client.credentials.client.secret', secret],
  * ]), new Map(), { allowedUrls: 'https://idp.example/token' });
  * ```
+ * @category Getting tokens
  */
 export function parseKafkaTokenConfig(
   input: KafkaProps, jaasInput?: KafkaProps, options: { allowedUrls?: string; allowedFiles?: string } = {},
@@ -278,7 +294,10 @@ function localSource(a: AssertionConfig & { kind: 'local' }, sources: KafkaFileS
   });
 }
 
-/** How the driver turns file paths into sources (`oauthbearer/node` re-reads files when they change). */
+/**
+ * How the driver turns file paths into sources (`oauthbearer/node` re-reads files when they change).
+ * @category Getting tokens
+ */
 export interface KafkaFileSources {
   assertionFile(path: string): AssertionSource;
   privateKeyFile(path: string, passphrase?: string): ValueSource<Jwk | Uint8Array>;
@@ -289,6 +308,12 @@ export interface KafkaFileSources {
  * The retriever configuration for an HTTP retriever (`client_credentials` or `jwt_bearer`), with file paths
  * turned into sources by `sources`.
  * @throws OAuthBearerError `ERR_CONFIG` for a `file` retriever (read the token file instead)
+ * @example
+ * ```ts
+ * const config = parseKafkaTokenConfig(props, jaas);
+ * const retrieve = createTokenRetriever(tokenRetrieverConfig(config, nodeFileSources), nodeRetrieverPorts());
+ * ```
+ * @category Getting tokens
  */
 export function tokenRetrieverConfig(config: KafkaTokenConfig, sources: KafkaFileSources): TokenRetrieverConfig {
   if (config.retriever === 'file') {

@@ -135,6 +135,11 @@ export function readKeyFile(text: string): KeyFileContents {
  * Decrypts an `EncryptedPrivateKeyInfo` (RFC 5958 §3) protected with PBES2 (RFC 8018 §6.2): PBKDF2 with
  * HMAC-SHA-256 or HMAC-SHA-1, AES-128/192/256-CBC. Returns the PKCS#8 `PrivateKeyInfo` DER.
  * @throws OAuthBearerError `ERR_PRIVATE_KEY` for another scheme, too many iterations, or a wrong passphrase
+ * @example
+ * ```ts
+ * const pkcs8 = await decryptPkcs8(encryptedDer, passphrase); // the PKCS#8 PrivateKeyInfo DER
+ * ```
+ * @category Getting tokens
  */
 export async function decryptPkcs8(der: Uint8Array, passphrase: string): Promise<Uint8Array> {
   const top = expect(readTlv(der, 0), 0x30, 'EncryptedPrivateKeyInfo');
@@ -193,6 +198,7 @@ export async function decryptPkcs8(der: Uint8Array, passphrase: string): Promise
  * const der = await privateKeyFromFile(await readFile('key.pem', 'utf8'), process.env.KEY_PASSPHRASE);
  * const key = await crypto.importPrivateKey(der, 'RS256');
  * ```
+ * @category Getting tokens
  */
 export async function privateKeyFromFile(text: string, passphrase?: string): Promise<Uint8Array> {
   const { label, der } = readKeyFile(text);

@@ -12,6 +12,7 @@ import { formEncode } from '../encoding/form.js';
  * Shortest leading part of a secret that is redacted on its own: 8 characters. Shorter runs match ordinary text
  * by chance (and give an attacker under 48 bits of a random secret); a truncated secret shows at least this much
  * only when it is the cut's last word.
+ * @category Getting tokens
  */
 export const MIN_SECRET_PREFIX = 8;
 
@@ -23,6 +24,11 @@ const REDACTED = '[redacted]';
 /**
  * Every form of `secret` a request carries or an echo may show: as is, trimmed, form-encoded (RFC 6749 Appendix B;
  * a body or a KIP-1025 Basic credential), percent-encoded as `encodeURIComponent` does, and JSON-escaped.
+ * @example
+ * ```ts
+ * secretForms('s3cret'); // ['s3cret'], plus its form-, URI- and JSON-escaped forms where they differ
+ * ```
+ * @category Getting tokens
  */
 export function secretForms(secret: string): string[] {
   const forms = new Set<string>();
@@ -44,6 +50,11 @@ export function secretForms(secret: string): string[] {
  * `text` with every occurrence of each secret form replaced by `[redacted]`, and every run of at least
  * {@link MIN_SECRET_PREFIX} leading characters of a form (a truncated secret) as well. Linear in
  * `text.length × forms`.
+ * @example
+ * ```ts
+ * redactSecrets('client_secret=s3cret refused', secretForms('s3cret')); // 'client_secret=[redacted] refused'
+ * ```
+ * @category Getting tokens
  */
 export function redactSecrets(text: string, forms: readonly string[]): string {
   let out = text;

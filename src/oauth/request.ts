@@ -13,15 +13,27 @@ import { describeUrl } from './urls.js';
 import { javaTrim, javaUtf8Safe } from '../kafka/java.js';
 import type { AbortSignalLike, RequestLike } from '../ports.js';
 
-/** RFC 6749 §4.4.2. */
+/**
+ * RFC 6749 §4.4.2.
+ * @category Getting tokens
+ */
 export const GRANT_TYPE_CLIENT_CREDENTIALS = 'client_credentials';
-/** RFC 7523 §2.1 (Kafka KIP-1139). */
+/**
+ * RFC 7523 §2.1 (Kafka KIP-1139).
+ * @category Getting tokens
+ */
 export const GRANT_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-/** The grants this library requests. */
+/**
+ * The grants this library requests.
+ * @category Getting tokens
+ */
 export type GrantType = typeof GRANT_TYPE_CLIENT_CREDENTIALS | typeof GRANT_TYPE_JWT_BEARER;
 
-/** Input of {@link tokenRequest}. */
+/**
+ * Input of {@link tokenRequest}.
+ * @category Getting tokens
+ */
 export interface TokenRequestInput {
   readonly tokenEndpoint: string;
   readonly grantType: GrantType;
@@ -34,7 +46,10 @@ export interface TokenRequestInput {
   readonly params?: Readonly<Record<string, string>> | ReadonlyArray<readonly [string, string]>;
 }
 
-/** A token request, ready to send: header names are lower case. */
+/**
+ * A token request, ready to send: header names are lower case.
+ * @category Getting tokens
+ */
 export interface TokenRequest {
   readonly method: 'POST';
   readonly url: string;
@@ -59,6 +74,11 @@ function nonBlank(value: string | undefined, what: string): string {
  * trimmed, form-encoded only when `urlencode` (KIP-1025), joined by `:`, then standard padded base64 of the UTF-8
  * (KAFKA-14496). RFC 6749 §2.3.1 asks for the form-encoding; Kafka's default leaves it off.
  * @throws OAuthBearerError `ERR_CLIENT_AUTH` for a blank id or secret
+ * @example
+ * ```ts
+ * basicAuthorization('app', 's3cret', false); // 'Basic YXBwOnMzY3JldA=='
+ * ```
+ * @category Getting tokens
  */
 export function basicAuthorization(clientId: string, clientSecret: string, urlencode: boolean): string {
   let id = nonBlank(clientId, 'client id');
@@ -84,6 +104,7 @@ export function basicAuthorization(clientId: string, clientSecret: string, urlen
  *   clientAuth: clientSecretBasic('svc', secret), scope: 'kafka' });
  * const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
  * ```
+ * @category Getting tokens
  */
 export function tokenRequest(input: TokenRequestInput): TokenRequest {
   const url = input.tokenEndpoint;
@@ -151,6 +172,12 @@ export function tokenRequest(input: TokenRequestInput): TokenRequest {
  * A fetch `Request` for a {@link TokenRequest}. `content-length` is left to fetch, which computes the same value
  * (and browsers forbid setting it). Redirects are not followed: a redirect would send the credentials to a URL the
  * allow-list never saw (CVE-2025-27817); a 3xx answer is retried and then fails, as Kafka's other statuses are.
+ * @example
+ * ```ts
+ * const request = tokenRequest({ tokenEndpoint, grantType: GRANT_TYPE_CLIENT_CREDENTIALS, clientAuth: clientSecretPost('app', secret) });
+ * const response = await fetch(toFetchRequest(request, AbortSignal.timeout(10_000)));
+ * ```
+ * @category Getting tokens
  */
 export function toFetchRequest(request: TokenRequest, signal?: AbortSignalLike): RequestLike {
   const headers = new Headers();

@@ -15,6 +15,7 @@ import type { AbortSignalLike, ResponseLike } from '../ports.js';
 /**
  * Largest token endpoint response read: 1 MiB. Access tokens are kilobytes; anything near this is a misbehaving
  * server, and reading it whole would let one exhaust memory.
+ * @category Getting tokens
  */
 export const MAX_TOKEN_RESPONSE_BYTES = 1 << 20;
 
@@ -26,19 +27,30 @@ export const TOKEN_ERROR_CODES: ReadonlySet<string> = new Set([
 /**
  * Statuses Kafka does not retry (`HttpAccessTokenRetriever.UNRETRYABLE_HTTP_CODES`); every other failure status
  * and every I/O failure is retried within the backoff budget.
+ * @category Getting tokens
  */
 export const UNRETRYABLE_STATUSES: ReadonlySet<number> = new Set([
   400, 401, 402, 403, 404, 405, 406, 407, 409, 410, 411, 412, 413, 414, 415, 501, 505,
 ]);
 
-/** A token endpoint's answer, as read by the HTTP driver. */
+/**
+ * A token endpoint's answer, as read by the HTTP driver.
+ * @category Getting tokens
+ */
 export interface TokenResponseInput {
   readonly status: number;
   /** The body, as text or UTF-8 bytes. */
   readonly body: string | Uint8Array;
 }
 
-/** A successful token response. */
+/**
+ * A successful token response.
+ * @example
+ * ```ts
+ * const { accessToken, expiresAtMs, scope } = processTokenResponse({ status: 200, body }, { nowMs: Date.now() });
+ * ```
+ * @category Getting tokens
+ */
 export interface TokenResponse {
   /** The access token, trimmed (or the `id_token` when there is no usable access token, as Kafka 4.1+ does). */
   readonly accessToken: string;
@@ -51,7 +63,10 @@ export interface TokenResponse {
 }
 
 /** A short, safe description of an RFC 6749 §5.2 error body: the code and up to 200 characters of description. */
-/** Longest `error_description` quoted in an error message, in characters. */
+/**
+ * Longest `error_description` quoted in an error message, in characters.
+ * @category Getting tokens
+ */
 export const MAX_ERROR_DESCRIPTION_LENGTH = 200;
 
 function describeErrorBody(body: Record<string, unknown>, secrets: readonly string[]): string {
@@ -101,6 +116,7 @@ function firstToken(json: Record<string, unknown>): string | undefined {
  * days from the epoch). An `expires_in` past it (`1e308` gave `Infinity`) is not a time, and is reported as
  * unknown (`null`), as a negative or non-numeric one is; Kafka ignores `expires_in` anyway (the token's own `exp`
  * sets its lifetime).
+ * @category Getting tokens
  */
 export const MAX_EXPIRES_AT_MS = 8.64e15;
 
@@ -114,7 +130,10 @@ function expiresAt(value: unknown, nowMs: number): number | null {
   return Number.isSafeInteger(at) && at <= MAX_EXPIRES_AT_MS ? at : null;
 }
 
-/** Options of {@link processTokenResponse}. */
+/**
+ * Options of {@link processTokenResponse}.
+ * @category Getting tokens
+ */
 export interface ProcessTokenResponseOptions {
   readonly nowMs: number;
   /**
@@ -134,6 +153,7 @@ export interface ProcessTokenResponseOptions {
  * const res = await fetch(toFetchRequest(req));
  * const token = processTokenResponse({ status: res.status, body: await res.text() }, { nowMs: Date.now() });
  * ```
+ * @category Getting tokens
  */
 export function processTokenResponse(response: TokenResponseInput, options: ProcessTokenResponseOptions): TokenResponse {
   const { status } = response;
@@ -191,6 +211,11 @@ export function processTokenResponse(response: TokenResponseInput, options: Proc
  * `signal` aborts, the read stops at once (a stalled body cannot hold the caller).
  * @throws OAuthBearerError `ERR_TOKEN_RESPONSE` (status `invalid_response`) past the limit; `ERR_HTTP` when the
  * signal aborts or the stream fails
+ * @example
+ * ```ts
+ * const body = await readBoundedBody(await fetch(toFetchRequest(request))); // at most MAX_TOKEN_RESPONSE_BYTES, else ERR_TOKEN_RESPONSE
+ * ```
+ * @category Getting tokens
  */
 export async function readBoundedBody(response: ResponseLike, limit = MAX_TOKEN_RESPONSE_BYTES, signal?: AbortSignalLike): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? NaN);

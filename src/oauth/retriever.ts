@@ -15,7 +15,10 @@ import { checkUrlAllowed, type AllowedUrls } from './urls.js';
 import { scrubError, secretForms } from './redact.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, httpDeadline, timeoutSetting, type TimeoutPort } from '../deadline.js';
 
-/** What an assertion source is given to make (or fetch) the current assertion. */
+/**
+ * What an assertion source is given to make (or fetch) the current assertion.
+ * @category Getting tokens
+ */
 export interface AssertionContext {
   readonly nowMs: number;
   readonly random: Random;
@@ -25,19 +28,26 @@ export interface AssertionContext {
 /**
  * Where an assertion comes from: a file (re-read when it changes, `oauthbearer/node` `fileAssertionSource`), or
  * one signed now ({@link layeredAssertionSource}). Called once per token request attempt.
+ * @category Getting tokens
  */
 export interface AssertionSource {
   assertion(context: AssertionContext): Promise<string>;
 }
 
-/** Client authentication with a client assertion from a source (Kafka KIP-1258). */
+/**
+ * Client authentication with a client assertion from a source (Kafka KIP-1258).
+ * @category Getting tokens
+ */
 export interface SourcedClientAssertion {
   readonly method: 'private_key_jwt';
   readonly clientId?: string;
   readonly source: AssertionSource;
 }
 
-/** Everything the retriever needs to know (build it from Kafka properties with `tokenRetrieverConfig`). */
+/**
+ * Everything the retriever needs to know (build it from Kafka properties with `tokenRetrieverConfig`).
+ * @category Getting tokens
+ */
 export interface TokenRetrieverConfig {
   readonly tokenEndpoint: string;
   /** The URL allow-list (CVE-2025-27817); the endpoint must be on it. */
@@ -61,7 +71,10 @@ export interface TokenRetrieverConfig {
   readonly readTimeoutMs?: number | null;
 }
 
-/** The ports a retriever runs on. Defaults for Node: `nodeRetrieverPorts` in `oauthbearer/node`. */
+/**
+ * The ports a retriever runs on. Defaults for Node: `nodeRetrieverPorts` in `oauthbearer/node`.
+ * @category Getting tokens
+ */
 export interface TokenRetrieverPorts {
   readonly http: HttpPort;
   readonly clock: Clock;
@@ -72,7 +85,14 @@ export interface TokenRetrieverPorts {
   readonly timeout?: TimeoutPort;
 }
 
-/** A source of one fixed assertion. */
+/**
+ * A source of one fixed assertion.
+ * @example
+ * ```ts
+ * const retrieve = createTokenRetriever({ ...config, grantType: GRANT_TYPE_JWT_BEARER, grantAssertion: staticAssertionSource(signedJwt) }, ports);
+ * ```
+ * @category Getting tokens
+ */
 export function staticAssertionSource(assertion: string): AssertionSource {
   return { assertion: () => Promise.resolve(assertion) };
 }
@@ -111,6 +131,7 @@ function secretsOf(auth: ClientAuth, request: TokenRequest): string[] {
  * const retrieve = createTokenRetriever(config, nodeRetrieverPorts());
  * const { accessToken } = await retrieve();
  * ```
+ * @category Getting tokens
  */
 export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenRetrieverPorts): () => Promise<TokenResponse> {
   checkUrlAllowed(config.tokenEndpoint, config.allowedUrls, 'token endpoint URL (sasl.oauthbearer.token.endpoint.url)');
@@ -197,12 +218,18 @@ export function createTokenRetriever(config: TokenRetrieverConfig, ports: TokenR
   };
 }
 
-/** A value that may change between token requests (a file re-read when it changes, say). */
+/**
+ * A value that may change between token requests (a file re-read when it changes, say).
+ * @category Getting tokens
+ */
 export interface ValueSource<T> {
   current(): Promise<T>;
 }
 
-/** Options of {@link layeredAssertionSource}: Kafka's assertion layers with the key and template as sources. */
+/**
+ * Options of {@link layeredAssertionSource}: Kafka's assertion layers with the key and template as sources.
+ * @category Getting tokens
+ */
 export interface LayeredAssertionOptions extends Omit<AssertionLayers, 'template'> {
   readonly privateKey: ValueSource<Jwk | Uint8Array>;
   readonly template?: ValueSource<AssertionTemplate>;
@@ -217,6 +244,7 @@ export interface LayeredAssertionOptions extends Omit<AssertionLayers, 'template
  * const source = layeredAssertionSource({ alg: 'RS256', staticClaims: { iss: 'svc', sub: 'svc', aud: url },
  *   expSeconds: 300, nbfSeconds: 60, includeJti: true, privateKey: { current: async () => pkcs8 } });
  * ```
+ * @category Getting tokens
  */
 export function layeredAssertionSource(options: LayeredAssertionOptions): AssertionSource {
   let cached: { key: Jwk | Uint8Array; handle: KeyHandle } | undefined;

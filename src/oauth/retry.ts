@@ -13,7 +13,10 @@ export const DEFAULT_RETRY_BACKOFF_MS = 100;
 /** `sasl.login.retry.backoff.max.ms` default (SaslConfigs). */
 export const DEFAULT_RETRY_BACKOFF_MAX_MS = 10_000;
 
-/** Kafka's two retry settings, in milliseconds. */
+/**
+ * Kafka's two retry settings, in milliseconds.
+ * @category Getting tokens
+ */
 export interface RetryConfig {
   /** The first wait (`sasl.login.retry.backoff.ms`). */
   readonly backoffMs: number;
@@ -24,6 +27,12 @@ export interface RetryConfig {
 /**
  * Checks retry settings as Kafka's `Retry` constructor does: both ≥ 0 and max ≥ backoff.
  * @throws OAuthBearerError `ERR_CONFIG`
+ * @example
+ * ```ts
+ * checkRetryConfig({ backoffMs: 100, backoffMaxMs: 10_000 }); // returned as given
+ * checkRetryConfig({ backoffMs: -1, backoffMaxMs: 10_000 }); // throws ERR_CONFIG
+ * ```
+ * @category Getting tokens
  */
 export function checkRetryConfig(config: RetryConfig): RetryConfig {
   const { backoffMs, backoffMaxMs } = config;
@@ -42,6 +51,13 @@ export function checkRetryConfig(config: RetryConfig): RetryConfig {
 /**
  * How long to wait after failed attempt `attempt` (1-based) before the next, or null to stop: Kafka's
  * `min(backoffMs × 2^(attempt−1), deadlineMs − nowMs)`, stopping when that is ≤ 0.
+ * @example
+ * ```ts
+ * retryDelayMs(1, 0, 10_000, 100); // 100
+ * retryDelayMs(3, 0, 10_000, 100); // 400
+ * retryDelayMs(1, 9_950, 10_000, 100); // 50: never past the deadline
+ * ```
+ * @category Getting tokens
  */
 export function retryDelayMs(attempt: number, nowMs: number, deadlineMs: number, backoffMs: number): number | null {
   // Java: retryBackoffMs * (long) Math.pow(2, currAttempt - 1); a huge power saturates, the min below bounds it.
@@ -49,7 +65,10 @@ export function retryDelayMs(attempt: number, nowMs: number, deadlineMs: number,
   return wait > 0 ? wait : null;
 }
 
-/** Ports of {@link retry}. */
+/**
+ * Ports of {@link retry}.
+ * @category Getting tokens
+ */
 export interface RetryPorts {
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
@@ -65,6 +84,7 @@ export interface RetryPorts {
  * const token = await retry(() => fetchToken(), { backoffMs: 100, backoffMaxMs: 10_000 }, (e) => true,
  *   { clock: systemClock, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
  * ```
+ * @category Getting tokens
  */
 export async function retry<T>(
   attempt: (n: number) => Promise<T>,

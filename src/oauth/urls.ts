@@ -22,6 +22,13 @@ export const ALLOWED_FILES_PROPERTY = 'org.apache.kafka.sasl.oauthbearer.allowed
  * `throwIfFileIsNotAllowed`); `'*'` allows any file. The caller resolves the path (the core has no file system).
  * @param what the setting naming the file (`sasl.oauthbearer.assertion.file`)
  * @throws OAuthBearerError `ERR_URL_NOT_ALLOWED`
+ * @example
+ * ```ts
+ * const allowed = parseAllowedUrls('/etc/kafka/assertion.jwt');
+ * checkFileAllowed('/etc/kafka/assertion.jwt', allowed, 'sasl.oauthbearer.assertion.file'); // ok
+ * checkFileAllowed('/etc/passwd', allowed, 'sasl.oauthbearer.assertion.file'); // throws ERR_URL_NOT_ALLOWED
+ * ```
+ * @category Getting tokens
  */
 export function checkFileAllowed(absolutePath: string, allowed: AllowedUrls, what: string): void {
   if (allowed === '*' || allowed.some((entry) => javaTrim(entry) === absolutePath)) return;
@@ -35,6 +42,7 @@ export function checkFileAllowed(absolutePath: string, allowed: AllowedUrls, wha
 /**
  * Which URLs may be fetched: a list of exact URLs, or `'*'` for any (an explicit opt-in; Kafka itself has no
  * wildcard and needs every URL listed).
+ * @category Getting tokens
  */
 export type AllowedUrls = readonly string[] | '*';
 
@@ -45,6 +53,7 @@ export type AllowedUrls = readonly string[] | '*';
  * ```ts
  * parseAllowedUrls('https://idp.example/token, https://idp.example/jwks');
  * ```
+ * @category Getting tokens
  */
 export function parseAllowedUrls(value: string | undefined): AllowedUrls {
   if (value === undefined) return [];
@@ -62,6 +71,7 @@ export function parseAllowedUrls(value: string | undefined): AllowedUrls {
  * ```ts
  * checkUrlAllowed('https://idp.example/token', ['https://idp.example/token'], 'sasl.oauthbearer.token.endpoint.url');
  * ```
+ * @category Getting tokens
  */
 export function checkUrlAllowed(url: string, allowed: AllowedUrls, what = 'URL'): void {
   if (allowed === '*') return;
@@ -96,6 +106,7 @@ export function describeUrl(url: string): string {
  * const http = allowListedHttp(fetchHttp, parseAllowedUrls(process.env.ALLOWED_URLS));
  * const jwks = createRemoteJwks({ url, http, clock, sleep });
  * ```
+ * @category Getting tokens
  */
 export function allowListedHttp(http: HttpPort, allowed: AllowedUrls): HttpPort {
   return (request) => {

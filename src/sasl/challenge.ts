@@ -12,10 +12,14 @@ import { parseJsonObject } from '../encoding/json.js';
 /**
  * Largest error challenge decoded: 65536 bytes. The object holds three short strings (a status, a scope list, a
  * URL); anything near this bound is not an error challenge, and the bound keeps JSON parsing cheap.
+ * @category Framing (SASL)
  */
 export const MAX_CHALLENGE_BYTES = 65_536;
 
-/** The fields of an error challenge. */
+/**
+ * The fields of an error challenge.
+ * @category Framing (SASL)
+ */
 export interface ErrorChallenge {
   /** RFC 6750 §3.1 error code: `invalid_token`, `insufficient_scope`, `invalid_request`. */
   readonly status: string;
@@ -25,14 +29,20 @@ export interface ErrorChallenge {
   readonly openidConfiguration: string | null;
 }
 
-/** What {@link encodeErrorChallenge} writes. */
+/**
+ * What {@link encodeErrorChallenge} writes.
+ * @category Framing (SASL)
+ */
 export interface ErrorChallengeFields {
   readonly status: string;
   readonly scope?: string | null;
   readonly openidConfiguration?: string | null;
 }
 
-/** Options of {@link encodeErrorChallenge}. */
+/**
+ * Options of {@link encodeErrorChallenge}.
+ * @category Framing (SASL)
+ */
 export interface EncodeErrorChallengeOptions {
   /**
    * `compact` (default): `{"status":"…","scope":"…"}`. `kafka`: the bytes Kafka's broker sends
@@ -51,12 +61,20 @@ export interface EncodeErrorChallengeOptions {
  * encodeErrorChallenge({ status: 'insufficient_scope', scope: '[read, admin]' }, { style: 'kafka' });
  * // {"status":"insufficient_scope", "scope":"[read, admin]"}
  * ```
+ * @category Framing (SASL)
  */
 export function encodeErrorChallenge(fields: ErrorChallengeFields, options: EncodeErrorChallengeOptions = {}): Uint8Array {
   return encodeUtf8(errorChallengeText(fields, options));
 }
 
-/** {@link encodeErrorChallenge} as text: Kafka reports this string as the failure's error message. */
+/**
+ * {@link encodeErrorChallenge} as text: Kafka reports this string as the failure's error message.
+ * @example
+ * ```ts
+ * errorChallengeText({ status: 'invalid_token', scope: 'kafka' }); // '{"status":"invalid_token","scope":"kafka"}'
+ * ```
+ * @category Framing (SASL)
+ */
 export function errorChallengeText(fields: ErrorChallengeFields, options: EncodeErrorChallengeOptions = {}): string {
   const { status, scope, openidConfiguration } = fields;
   if (typeof status !== 'string' || status.length === 0) {
@@ -84,6 +102,7 @@ export function errorChallengeText(fields: ErrorChallengeFields, options: Encode
  * ```ts
  * const { status, scope } = decodeErrorChallenge(serverBytes);
  * ```
+ * @category Framing (SASL)
  */
 export function decodeErrorChallenge(bytes: Uint8Array, options: { maxBytes?: number } = {}): ErrorChallenge {
   if (!isBytes(bytes)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'decodeErrorChallenge: the message must be a Uint8Array');

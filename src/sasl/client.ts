@@ -9,10 +9,16 @@ import { OAuthBearerError } from '../errors.js';
 import { decodeErrorChallenge, type ErrorChallenge } from './challenge.js';
 import { encodeClientResponse, isBytes, type ClientResponseFields } from './gs2.js';
 
-/** Where a client exchange stands. */
+/**
+ * Where a client exchange stands.
+ * @category Framing (SASL)
+ */
 export type ClientStateKind = 'initial' | 'awaiting-server' | 'awaiting-failure' | 'success' | 'failure';
 
-/** What the client does with a server message. */
+/**
+ * What the client does with a server message.
+ * @category Framing (SASL)
+ */
 export type ClientStep =
   /** The server accepted the token: the exchange succeeded. */
   | { readonly action: 'success' }
@@ -22,7 +28,16 @@ export type ClientStep =
    */
   | { readonly action: 'send'; readonly message: Uint8Array; readonly challenge: ErrorChallenge | null };
 
-/** The SASL client mechanism; see {@link createClient}. */
+/**
+ * The SASL client mechanism; see {@link createClient}.
+ * @example
+ * ```ts
+ * const client = createClient({ token });
+ * send(client.start()); // the GS2 client response
+ * const step = client.receive(serverBytes); // { action: 'success' } or { action: 'send', message, challenge }
+ * ```
+ * @category Framing (SASL)
+ */
 export interface Client {
   readonly state: ClientStateKind;
   /** The decoded error challenge, once one arrived and decoded; else null. */
@@ -67,6 +82,7 @@ const KVSEP_MESSAGE = new Uint8Array([0x01]);
  * const step = client.receive(serverBytes);
  * if (step.action === 'send') send(step.message); // then the server reports the failure
  * ```
+ * @category Framing (SASL)
  */
 export function createClient(fields: ClientResponseFields): Client {
   let state: ClientState = { kind: 'initial' };

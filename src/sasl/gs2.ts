@@ -17,13 +17,20 @@ import { OAuthBearerError, type ErrorCode } from '../errors.js';
 /**
  * Default bound on a client response: 524288 bytes, Kafka's broker limit on a SASL frame
  * (`sasl.server.max.receive.size`, BrokerSecurityConfigs). A larger message never reaches a Kafka mechanism.
+ * @category Framing (SASL)
  */
 export const MAX_CLIENT_RESPONSE_BYTES = 524_288;
 
-/** Which grammar {@link decodeClientResponse} applies: the RFCs', or Apache Kafka's broker's. */
+/**
+ * Which grammar {@link decodeClientResponse} applies: the RFCs', or Apache Kafka's broker's.
+ * @category Framing (SASL)
+ */
 export type Gs2Profile = 'rfc7628' | 'kafka';
 
-/** A decoded client initial response. */
+/**
+ * A decoded client initial response.
+ * @category Framing (SASL)
+ */
 export interface ClientResponse {
   /** The authorization identity, `=2C`/`=3D` unescaped (RFC 5801 §4), or null when the header has none. */
   readonly authzid: string | null;
@@ -41,7 +48,10 @@ export interface ClientResponse {
   readonly extensions: Map<string, string>;
 }
 
-/** Options of {@link decodeClientResponse}. */
+/**
+ * Options of {@link decodeClientResponse}.
+ * @category Framing (SASL)
+ */
 export interface DecodeClientResponseOptions {
   /** `rfc7628` (default) or `kafka`. */
   readonly profile?: Gs2Profile;
@@ -49,7 +59,10 @@ export interface DecodeClientResponseOptions {
   readonly maxMessageBytes?: number;
 }
 
-/** What {@link encodeClientResponse} writes. */
+/**
+ * What {@link encodeClientResponse} writes.
+ * @category Framing (SASL)
+ */
 export interface ClientResponseFields {
   /** Authorization identity; omitted or empty means none (Kafka's client never sends one). */
   readonly authzid?: string;
@@ -165,6 +178,7 @@ class Scan {
  * const response = decodeClientResponse(bytes, { profile: 'kafka' });
  * const token = await validator(response.token, { nowMs: Date.now() });
  * ```
+ * @category Framing (SASL)
  */
 export function decodeClientResponse(bytes: Uint8Array, options: DecodeClientResponseOptions = {}): ClientResponse {
   if (!isBytes(bytes)) {
@@ -446,7 +460,15 @@ function escapeSaslname(authzid: string): string {
   return authzid.replace(/[=,]/g, (c) => (c === '=' ? '=3D' : '=2C'));
 }
 
-/** True when `token` is an RFC 6750 §2.1 b64token. */
+/**
+ * True when `token` is an RFC 6750 §2.1 b64token.
+ * @example
+ * ```ts
+ * isB64Token('abc.def-_~+/=='); // true
+ * isB64Token('a b'); // false
+ * ```
+ * @category Framing (SASL)
+ */
 export function isB64Token(token: string): boolean {
   let i = 0;
   while (i < token.length) {
@@ -471,6 +493,12 @@ function isAll(text: string, flag: number): boolean {
  * Checks one SASL extension as Kafka's client and broker do (`OAuthBearerClientInitialResponse.validateExtensions`):
  * key `[A-Za-z]+` and not `auth`, value `[\x21-\x7E \t\r\n]+`. These keys and values are also valid RFC 7628 kvpairs.
  * @throws OAuthBearerError `ERR_EXTENSION_KEY`, `ERR_EXTENSION_VALUE` (no status: the caller's input)
+ * @example
+ * ```ts
+ * checkExtension('traceId', 'abc'); // ok
+ * checkExtension('auth', 'abc'); // throws ERR_EXTENSION_KEY: "auth" carries the token
+ * ```
+ * @category Framing (SASL)
  */
 export function checkExtension(key: string, value: string): void {
   if (key === 'auth') throw new OAuthBearerError('ERR_EXTENSION_KEY', 'A SASL extension cannot be named "auth"; that key carries the token (RFC 7628 §3.1)');
@@ -497,6 +525,7 @@ export function checkExtension(key: string, value: string): void {
  * const message = encodeClientResponse({ token, extensions: { logicalCluster: 'lkc-1' } });
  * // "n,,\x01auth=Bearer <token>\x01logicalCluster=lkc-1\x01\x01"
  * ```
+ * @category Framing (SASL)
  */
 export function encodeClientResponse(fields: ClientResponseFields): Uint8Array {
   const { authzid, token, host, port } = fields;

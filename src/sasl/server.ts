@@ -16,7 +16,10 @@ import { decodeClientResponse, isBytes, type ClientResponse, type Gs2Profile } f
 import { errorChallengeText } from './challenge.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
 
-/** Options of {@link createServer}. */
+/**
+ * Options of {@link createServer}.
+ * @category Framing (SASL)
+ */
 export interface ServerOptions {
   /** `kafka` (default): Kafka's broker grammar, challenge bytes and authzid rule. `rfc7628`: the RFCs'. */
   readonly profile?: Gs2Profile;
@@ -28,7 +31,10 @@ export interface ServerOptions {
   readonly reauthentication?: boolean;
 }
 
-/** How an exchange ended. */
+/**
+ * How an exchange ended.
+ * @category Framing (SASL)
+ */
 export type ServerOutcome =
   | {
       readonly state: 'success';
@@ -50,7 +56,10 @@ export type ServerOutcome =
       readonly kafkaErrorMessage: string | null;
     };
 
-/** What the machine asks of its driver after an event. */
+/**
+ * What the machine asks of its driver after an event.
+ * @category Framing (SASL)
+ */
 export type ServerStep =
   /** Validate `token`, then call `tokenValidated`. */
   | { readonly action: 'validate'; readonly token: string; readonly authzid: string | null; readonly extensions: ReadonlyMap<string, string> }
@@ -64,10 +73,22 @@ export type ServerStep =
   /** The exchange is over. */
   | { readonly action: 'finish'; readonly outcome: ServerOutcome };
 
-/** The outcome of a token validation, for {@link Server.tokenValidated}. */
+/**
+ * The outcome of a token validation, for {@link Server.tokenValidated}.
+ * @category Framing (SASL)
+ */
 export type TokenValidation = { readonly token: BearerToken } | { readonly error: unknown };
 
-/** The SASL server mechanism; see {@link createServer}. */
+/**
+ * The SASL server mechanism; see {@link createServer}.
+ * @example
+ * ```ts
+ * const server = createServer({ profile: 'kafka' });
+ * let step = server.receive(clientBytes); // { action: 'validate', token, authzid, extensions }
+ * step = server.tokenValidated({ token: await validator(step.token, { nowMs: Date.now() }) });
+ * ```
+ * @category Framing (SASL)
+ */
 export interface Server {
   /** Where the exchange stands. */
   readonly state: ServerState['kind'];
@@ -88,7 +109,10 @@ export interface Server {
   extensionsChecked(verdict: ExtensionsVerdict | { readonly error: unknown }): ServerStep;
 }
 
-/** The machine's state. */
+/**
+ * The machine's state.
+ * @category Framing (SASL)
+ */
 export type ServerState =
   | { readonly kind: 'initial' }
   | { readonly kind: 'validating'; readonly response: ClientResponse }
@@ -120,6 +144,7 @@ function kafkaFixedMessage(reauthentication: boolean): string {
  * step = server.tokenValidated({ token: await validator(step.token, { nowMs }) });
  * if (step.action === 'check-extensions') step = server.extensionsChecked({ valid: step.extensions.keys() });
  * ```
+ * @category Framing (SASL)
  */
 export function createServer(options: ServerOptions = {}): Server {
   const profile = options.profile ?? 'kafka';
@@ -266,7 +291,10 @@ export function createServer(options: ServerOptions = {}): Server {
   };
 }
 
-/** Options of {@link authenticateStep}. */
+/**
+ * Options of {@link authenticateStep}.
+ * @category Framing (SASL)
+ */
 export interface AuthenticateStepOptions {
   readonly validator: TokenValidator;
   /** Default: accept every extension, as Kafka's unsecured and KIP-768 validator handlers do. */
@@ -274,7 +302,10 @@ export interface AuthenticateStepOptions {
   readonly context: ValidationContext;
 }
 
-/** The server's answer to one client message. */
+/**
+ * The server's answer to one client message.
+ * @category Framing (SASL)
+ */
 export interface AuthenticateStepResult {
   /** Bytes to send: an error challenge, the empty success message, or null on failure (nothing to send). */
   readonly challenge: Uint8Array | null;
@@ -300,6 +331,7 @@ export interface AuthenticateStepResult {
  * const reply = await authenticateStep(server, clientBytes, { validator, context: { nowMs: Date.now() } });
  * if (reply.challenge !== null) send(reply.challenge);
  * ```
+ * @category Framing (SASL)
  */
 export async function authenticateStep(server: Server, bytes: Uint8Array, options: AuthenticateStepOptions): Promise<AuthenticateStepResult> {
   let step = server.receive(bytes);

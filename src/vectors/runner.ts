@@ -11,10 +11,16 @@ import { encodeBase64 } from '../encoding/base64.js';
 import { vectorBytes } from './values.js';
 import type { VectorOp, VectorOps } from './types.js';
 
-/** The format identifier this runner reads. */
+/**
+ * The format identifier this runner reads.
+ * @category Vectors
+ */
 export const VECTOR_FORMAT = 'oauthbearer-vectors/1';
 
-/** One vector's outcome. */
+/**
+ * One vector's outcome.
+ * @category Vectors
+ */
 export interface VectorResult {
   /** The vector's `id` (or its index when it has none). */
   readonly id: string;
@@ -24,7 +30,10 @@ export interface VectorResult {
   readonly detail?: string;
 }
 
-/** A whole file's outcome. */
+/**
+ * A whole file's outcome.
+ * @category Vectors
+ */
 export interface VectorFileResult {
   readonly description: string;
   readonly results: readonly VectorResult[];
@@ -35,6 +44,11 @@ export interface VectorFileResult {
 /**
  * Checks a parsed vector file's envelope and returns its vectors.
  * @throws OAuthBearerError `ERR_VECTOR_FORMAT` when the file is not an `oauthbearer-vectors/1` document
+ * @example
+ * ```ts
+ * const { description, vectors } = readVectorFile(JSON.parse(text)); // ERR_VECTOR_FORMAT unless oauthbearer-vectors/1
+ * ```
+ * @category Vectors
  */
 export function readVectorFile(file: unknown): { description: string; vectors: unknown[] } {
   if (!isJsonObject(file) || file.format !== VECTOR_FORMAT || !Array.isArray(file.vectors)) {
@@ -46,7 +60,15 @@ export function readVectorFile(file: unknown): { description: string; vectors: u
   return { description: typeof file.description === 'string' ? file.description : '', vectors: file.vectors };
 }
 
-/** Runs every vector of a parsed file against `ops`. */
+/**
+ * Runs every vector of a parsed file against `ops`.
+ * @example
+ * ```ts
+ * const result = await runVectorFile(JSON.parse(readFileSync('spec-vectors/gs2.json', 'utf8')), allOps);
+ * console.log(`${result.passed} passed, ${result.failed} failed`);
+ * ```
+ * @category Vectors
+ */
 export async function runVectorFile(file: unknown, ops: VectorOps): Promise<VectorFileResult> {
   const { description, vectors } = readVectorFile(file);
   const results: VectorResult[] = [];
@@ -61,7 +83,14 @@ export async function runVectorFile(file: unknown, ops: VectorOps): Promise<Vect
   return { description, results, passed, failed: results.length - passed };
 }
 
-/** Runs one vector. Never throws: a malformed vector or an unexpected exception is a failed result. */
+/**
+ * Runs one vector. Never throws: a malformed vector or an unexpected exception is a failed result.
+ * @example
+ * ```ts
+ * const result = await runVector(file.vectors[0], allOps); // { id, op, passed, detail? }
+ * ```
+ * @category Vectors
+ */
 export async function runVector(vector: unknown, ops: VectorOps, index = 0): Promise<VectorResult> {
   if (!isJsonObject(vector)) return { id: `#${index}`, op: '?', passed: false, detail: 'vector is not a JSON object' };
   const id = typeof vector.id === 'string' ? vector.id : `#${index}`;

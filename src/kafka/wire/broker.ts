@@ -15,7 +15,10 @@ import { createFrameDecoder, encodeFrame, type FrameDecoder } from './frame.js';
 import { ZERO_UUID } from './apis.js';
 import type { ApiVersionsRequest, MetadataRequest, MetadataResponse, RequestHeader, SaslAuthenticateRequest, SaslHandshakeRequest } from './messages.js';
 
-/** Options of {@link createBrokerSession}. */
+/**
+ * Options of {@link createBrokerSession}.
+ * @category Kafka wire
+ */
 export interface BrokerSessionOptions {
   /** Enabled SASL mechanisms (`sasl.enabled.mechanisms`), default `['OAUTHBEARER']`; only OAUTHBEARER authenticates. */
   readonly mechanisms?: readonly string[];
@@ -33,7 +36,10 @@ export interface BrokerSessionOptions {
   readonly broker: { readonly nodeId: number; readonly host: string; readonly port: number; readonly rack?: string | null; readonly clusterId?: string | null };
 }
 
-/** What the broker machine asks of its driver, in order. */
+/**
+ * What the broker machine asks of its driver, in order.
+ * @category Kafka wire
+ */
 export type BrokerAction =
   /** Write these bytes (already framed). */
   | { readonly type: 'send'; readonly bytes: Uint8Array }
@@ -65,7 +71,16 @@ export type BrokerAction =
   /** Flush the earlier sends, then close; nothing more follows. */
   | { readonly type: 'close'; readonly reason: OAuthBearerError };
 
-/** One connection's broker side; see {@link createBrokerSession}. */
+/**
+ * One connection's broker side; see {@link createBrokerSession}.
+ * @example
+ * ```ts
+ * const broker = createBrokerSession({ broker: { nodeId: 1, host: '127.0.0.1', port: 9092 } }, Date.now());
+ * broker.receive(bytes, Date.now());
+ * for (let a = broker.poll(); a !== null; a = broker.poll()) if (a.type === 'send') socket.write(a.bytes);
+ * ```
+ * @category Kafka wire
+ */
 export interface BrokerSession {
   /** Bytes from the client, in any split. */
   receive(bytes: Uint8Array, nowMs: number): void;
@@ -83,12 +98,21 @@ export interface BrokerSession {
   readonly state: BrokerSessionState;
 }
 
-/** The broker machine's states. */
+/**
+ * The broker machine's states.
+ * @category Kafka wire
+ */
 export type BrokerSessionState = 'initial' | 'handshaken' | 'authenticating' | 'authenticated' | 'closed';
 
-/** Kafka's `socket.request.max.bytes` default (SocketServerConfigs): the frame bound once a connection is authenticated. */
+/**
+ * Kafka's `socket.request.max.bytes` default (SocketServerConfigs): the frame bound once a connection is authenticated.
+ * @category Kafka wire
+ */
 export const SOCKET_REQUEST_MAX_BYTES = 104_857_600;
-/** Kafka's `connection.failed.authentication.delay.ms` default (BrokerSecurityConfigs). */
+/**
+ * Kafka's `connection.failed.authentication.delay.ms` default (BrokerSecurityConfigs).
+ * @category Kafka wire
+ */
 export const DEFAULT_FAILED_AUTHENTICATION_DELAY_MS = 100;
 /** KafkaChannel.MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS: a second re-authentication within a second is not one. */
 const MIN_REAUTH_INTERVAL_MS = 1000;
@@ -153,6 +177,7 @@ function protocolError(message: string, cause?: unknown): OAuthBearerError {
  * broker.receive(bytes, Date.now());
  * for (let a = broker.poll(); a !== null; a = broker.poll()) if (a.type === 'send') socket.write(a.bytes);
  * ```
+ * @category Kafka wire
  */
 export function createBrokerSession(options: BrokerSessionOptions, nowMs?: number): BrokerSession {
   if (typeof options !== 'object' || options === null || typeof options.broker !== 'object' || options.broker === null) {

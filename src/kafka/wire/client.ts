@@ -12,7 +12,10 @@ import { decodeResponse, encodeRequest } from './codec.js';
 import { createFrameDecoder, encodeFrame } from './frame.js';
 import type { ApiVersion, ApiVersionsResponse, MetadataResponse, SaslAuthenticateResponse, SaslHandshakeResponse } from './messages.js';
 
-/** Options of {@link createClientSession}. */
+/**
+ * Options of {@link createClientSession}.
+ * @category Kafka wire
+ */
 export interface ClientSessionOptions {
   /** Request header client id, default `oauthbearer`. */
   readonly clientId?: string | null;
@@ -28,7 +31,10 @@ export interface ClientSessionOptions {
   readonly requestTimeoutMs?: number;
 }
 
-/** What the client machine asks of its driver, in order. */
+/**
+ * What the client machine asks of its driver, in order.
+ * @category Kafka wire
+ */
 export type ClientAction =
   | { readonly type: 'send'; readonly bytes: Uint8Array }
   | { readonly type: 'need-token'; readonly reauthentication: boolean }
@@ -44,10 +50,22 @@ export type ClientAction =
   | { readonly type: 'failed'; readonly error: OAuthBearerError }
   | { readonly type: 'close'; readonly reason: OAuthBearerError };
 
-/** The token a `need-token` action asks for. */
+/**
+ * The token a `need-token` action asks for.
+ * @category Kafka wire
+ */
 export type ProvidedToken = { readonly value: string; readonly extensions?: ReadonlyMap<string, string> } | { readonly error: unknown };
 
-/** One connection's client side; see {@link createClientSession}. */
+/**
+ * One connection's client side; see {@link createClientSession}.
+ * @example
+ * ```ts
+ * const client = createClientSession({ random: Math.random });
+ * client.start(Date.now());
+ * for (let a = client.poll(); a !== null; a = client.poll()) if (a.type === 'send') socket.write(a.bytes);
+ * ```
+ * @category Kafka wire
+ */
 export interface ClientSession {
   /** Sends ApiVersions. */
   start(nowMs: number): void;
@@ -64,7 +82,10 @@ export interface ClientSession {
   readonly state: ClientSessionState;
 }
 
-/** The client machine's states. */
+/**
+ * The client machine's states.
+ * @category Kafka wire
+ */
 export type ClientSessionState = 'initial' | 'api-versions' | 'handshake' | 'need-token' | 'authenticating' | 'authenticated' | 'closed';
 
 /** The highest versions this client sends: ApiVersions v3 (KIP-511 software name), SaslHandshake v1, SaslAuthenticate v2, Metadata v12. */
@@ -90,6 +111,7 @@ interface InFlight {
  * client.start(Date.now());
  * for (let a = client.poll(); a !== null; a = client.poll()) if (a.type === 'send') socket.write(a.bytes);
  * ```
+ * @category Kafka wire
  */
 export function createClientSession(options: ClientSessionOptions): ClientSession {
   if (typeof options !== 'object' || options === null || typeof options.random !== 'function') {

@@ -9,7 +9,10 @@ import { API_CODECS, type ApiCodec } from './apis.js';
 import { apiName, firstFlexibleVersion } from './constants.js';
 import type { ApiVersion, RequestBody, RequestHeader, ResponseBody, ResponseHeader, TaggedField } from './messages.js';
 
-/** A request as {@link decodeRequest} reads it. */
+/**
+ * A request as {@link decodeRequest} reads it.
+ * @category Kafka wire
+ */
 export interface DecodedRequest {
   readonly apiKey: number;
   readonly apiVersion: number;
@@ -17,20 +20,29 @@ export interface DecodedRequest {
   readonly body: RequestBody;
 }
 
-/** A request header read on its own (any api Kafka defines), and where its body starts. */
+/**
+ * A request header read on its own (any api Kafka defines), and where its body starts.
+ * @category Kafka wire
+ */
 export interface DecodedRequestHeader {
   readonly header: RequestHeader;
   readonly headerVersion: number;
   readonly bodyOffset: number;
 }
 
-/** A response as {@link decodeResponse} reads it. */
+/**
+ * A response as {@link decodeResponse} reads it.
+ * @category Kafka wire
+ */
 export interface DecodedResponse {
   readonly header: ResponseHeader;
   readonly body: ResponseBody;
 }
 
-/** A request to encode. */
+/**
+ * A request to encode.
+ * @category Kafka wire
+ */
 export interface RequestToEncode {
   readonly apiKey: number;
   readonly apiVersion: number;
@@ -41,7 +53,10 @@ export interface RequestToEncode {
   readonly headerTaggedFields?: readonly TaggedField[];
 }
 
-/** A response to encode. */
+/**
+ * A response to encode.
+ * @category Kafka wire
+ */
 export interface ResponseToEncode {
   readonly apiKey: number;
   readonly apiVersion: number;
@@ -49,7 +64,10 @@ export interface ResponseToEncode {
   readonly body: object;
 }
 
-/** The version ranges this codec reads and writes, per api (what our broker puts in ApiVersionsResponse). */
+/**
+ * The version ranges this codec reads and writes, per api (what our broker puts in ApiVersionsResponse).
+ * @category Kafka wire
+ */
 export const SUPPORTED_VERSIONS: readonly ApiVersion[] = [
   { apiKey: 3, minVersion: 0, maxVersion: 12 },
   { apiKey: 17, minVersion: 0, maxVersion: 1 },
@@ -90,6 +108,7 @@ function checkVersion(codec: ApiCodec, apiVersion: number, what: string): void {
  * ```ts
  * requestHeaderVersion(API_KEY.SASL_AUTHENTICATE, 2); // 2
  * ```
+ * @category Kafka wire
  */
 export function requestHeaderVersion(apiKey: number, apiVersion: number): number {
   const flexibleFrom = firstFlexibleVersion(apiKey);
@@ -106,6 +125,7 @@ export function requestHeaderVersion(apiKey: number, apiVersion: number): number
  * ```ts
  * responseHeaderVersion(API_KEY.API_VERSIONS, 3); // 0
  * ```
+ * @category Kafka wire
  */
 export function responseHeaderVersion(apiKey: number, apiVersion: number): number {
   const flexibleFrom = firstFlexibleVersion(apiKey);
@@ -149,6 +169,7 @@ function endFrame(w: Writer): Uint8Array {
  * ```ts
  * const bytes = encodeRequest({ apiKey: API_KEY.SASL_HANDSHAKE, apiVersion: 1, correlationId: 1, clientId: 'me', body: { mechanism: 'OAUTHBEARER' } });
  * ```
+ * @category Kafka wire
  */
 export function encodeRequest(request: RequestToEncode): Uint8Array {
   const what = 'encodeRequest';
@@ -179,6 +200,7 @@ export function encodeRequest(request: RequestToEncode): Uint8Array {
  * ```ts
  * decodeRequestHeader(frame).header.requestApiKey; // 0 for a Produce request
  * ```
+ * @category Kafka wire
  */
 export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
   const r = new Reader(frame, 'RequestHeader');
@@ -210,6 +232,7 @@ function readRequestHeader(r: Reader): { header: RequestHeader; headerVersion: n
  * ```ts
  * const { apiKey, header, body } = decodeRequest(frame);
  * ```
+ * @category Kafka wire
  */
 export function decodeRequest(frame: Uint8Array): DecodedRequest {
   const r = new Reader(frame, 'RequestHeader');
@@ -231,6 +254,7 @@ export function decodeRequest(frame: Uint8Array): DecodedRequest {
  * ```ts
  * encodeResponse({ apiKey: API_KEY.SASL_HANDSHAKE, apiVersion: 1, correlationId: 1, body: { errorCode: 0, mechanisms: ['OAUTHBEARER'] } });
  * ```
+ * @category Kafka wire
  */
 export function encodeResponse(response: ResponseToEncode): Uint8Array {
   const what = 'encodeResponse';
@@ -255,6 +279,7 @@ export function encodeResponse(response: ResponseToEncode): Uint8Array {
  * ```ts
  * const { body } = decodeResponse(frame, API_KEY.SASL_AUTHENTICATE, 2);
  * ```
+ * @category Kafka wire
  */
 export function decodeResponse(frame: Uint8Array, apiKey: number, apiVersion: number): DecodedResponse {
   const codec = codecFor(apiKey, 'decodeResponse');

@@ -4,10 +4,16 @@
  * @module
  */
 
-/** The api keys this library speaks (clients/src/main/resources/common/message/*Request.json `apiKey`). */
+/**
+ * The api keys this library speaks (clients/src/main/resources/common/message/*Request.json `apiKey`).
+ * @category Kafka wire
+ */
 export const API_KEY = { METADATA: 3, SASL_HANDSHAKE: 17, API_VERSIONS: 18, SASL_AUTHENTICATE: 36 } as const;
 
-/** Kafka error codes (org.apache.kafka.common.protocol.Errors) the authenticating connection uses. */
+/**
+ * Kafka error codes (org.apache.kafka.common.protocol.Errors) the authenticating connection uses.
+ * @category Kafka wire
+ */
 export const ERROR_CODE = {
   NONE: 0,
   UNKNOWN_TOPIC_OR_PARTITION: 3,
@@ -21,19 +27,27 @@ export const ERROR_CODE = {
 /**
  * Kafka's `sasl.server.max.receive.size` default (BrokerSecurityConfigs.DEFAULT_SASL_SERVER_MAX_RECEIVE_SIZE): the
  * largest frame a broker reads from a connection that has not authenticated yet.
+ * @category Kafka wire
  */
 export const SASL_SERVER_MAX_RECEIVE_SIZE = 524_288;
 
 /**
  * Largest frame the client machine accepts from a broker: Kafka's clients take any int32 size, but a Metadata
  * answer for one broker and a few topics is far smaller; 16 MiB bounds a hostile broker's allocation.
+ * @category Kafka wire
  */
 export const CLIENT_MAX_RECEIVE_SIZE = 16 * 1024 * 1024;
 
-/** Kafka's broker default `connections.max.idle.ms` (10 minutes, SocketServerConfigs). */
+/**
+ * Kafka's broker default `connections.max.idle.ms` (10 minutes, SocketServerConfigs).
+ * @category Kafka wire
+ */
 export const DEFAULT_IDLE_TIMEOUT_MS = 600_000;
 
-/** Kafka's client default `request.timeout.ms` (CommonClientConfigs, 30 seconds). */
+/**
+ * Kafka's client default `request.timeout.ms` (CommonClientConfigs, 30 seconds).
+ * @category Kafka wire
+ */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
@@ -46,6 +60,7 @@ export const BYTES_PER_ARRAY_ELEMENT_MIN = 1;
  * Every api key Kafka defines, its name and its first flexible (KIP-482) version, or -1 for none: the request
  * header version of any request follows from it (ApiMessageType.requestHeaderVersion), which is what lets the broker
  * read the header of a request it does not serve and name it when it closes.
+ * @category Kafka wire
  */
 export const API_TABLE: ReadonlyArray<readonly [apiKey: number, name: string, firstFlexibleVersion: number]> = [
   [0, 'Produce', 9],
@@ -141,7 +156,15 @@ export const API_TABLE: ReadonlyArray<readonly [apiKey: number, name: string, fi
 const API_NAMES = new Map(API_TABLE.map(([key, name]) => [key, name]));
 const FIRST_FLEXIBLE = new Map(API_TABLE.map(([key, , flexible]) => [key, flexible]));
 
-/** Kafka's name of an api key (`Metadata`, `SaslHandshake`), or `api key N` for one Kafka does not define. */
+/**
+ * Kafka's name of an api key (`Metadata`, `SaslHandshake`), or `api key N` for one Kafka does not define.
+ * @example
+ * ```ts
+ * apiName(17); // 'SaslHandshake'
+ * apiName(36); // 'SaslAuthenticate'
+ * ```
+ * @category Kafka wire
+ */
 export function apiName(apiKey: number): string {
   return API_NAMES.get(apiKey) ?? `api key ${apiKey}`;
 }

@@ -12,13 +12,19 @@ const INITIAL_BUFFER_BYTES = 1024;
 const KEEP_BUFFER_BYTES = 64 * 1024;
 const INT32_MAX = 2147483647;
 
-/** Options of {@link createFrameDecoder}. */
+/**
+ * Options of {@link createFrameDecoder}.
+ * @category Kafka wire
+ */
 export interface FrameDecoderOptions {
   /** Largest frame accepted, in bytes (default {@link SASL_SERVER_MAX_RECEIVE_SIZE}). */
   readonly maxFrameBytes?: number;
 }
 
-/** Reassembles frames from bytes arriving in any split. */
+/**
+ * Reassembles frames from bytes arriving in any split.
+ * @category Kafka wire
+ */
 export interface FrameDecoder {
   /** Bytes from the peer, in any split. */
   push(bytes: Uint8Array): void;
@@ -42,6 +48,7 @@ export interface FrameDecoder {
  * frames.push(bytes);
  * for (let f = frames.next(); f !== null; f = frames.next()) handle(f);
  * ```
+ * @category Kafka wire
  */
 export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDecoder {
   let maxFrameBytes = checkBound(options.maxFrameBytes ?? SASL_SERVER_MAX_RECEIVE_SIZE);
@@ -130,6 +137,7 @@ function checkBound(bytes: number): number {
  * ```ts
  * send(encodeFrame(new Uint8Array(0))); // the raw empty SASL server message after a v0 handshake
  * ```
+ * @category Kafka wire
  */
 export function encodeFrame(payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + payload.length);

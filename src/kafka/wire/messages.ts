@@ -6,18 +6,27 @@
  * @module
  */
 
-/** A tagged field (KIP-482) this codec does not know: kept as read, written back by the encoder. */
+/**
+ * A tagged field (KIP-482) this codec does not know: kept as read, written back by the encoder.
+ * @category Kafka wire
+ */
 export interface TaggedField {
   readonly tag: number;
   readonly data: Uint8Array;
 }
 
-/** Tagged fields an object carried that the codec does not know. */
+/**
+ * Tagged fields an object carried that the codec does not know.
+ * @category Kafka wire
+ */
 export interface UnknownTaggedFields {
   unknownTaggedFields?: TaggedField[];
 }
 
-/** Request header v0–v2 (RequestHeader.json); a null client id reads as `""` (RequestHeader.parse). */
+/**
+ * Request header v0–v2 (RequestHeader.json); a null client id reads as `""` (RequestHeader.parse).
+ * @category Kafka wire
+ */
 export interface RequestHeader extends UnknownTaggedFields {
   requestApiKey: number;
   requestApiVersion: number;
@@ -26,12 +35,18 @@ export interface RequestHeader extends UnknownTaggedFields {
   clientId: string | null;
 }
 
-/** Response header v0–v1 (ResponseHeader.json). */
+/**
+ * Response header v0–v1 (ResponseHeader.json).
+ * @category Kafka wire
+ */
 export interface ResponseHeader extends UnknownTaggedFields {
   correlationId: number;
 }
 
-/** ApiVersionsRequest v0–v4. */
+/**
+ * ApiVersionsRequest v0–v4.
+ * @category Kafka wire
+ */
 export interface ApiVersionsRequest extends UnknownTaggedFields {
   /** v3+. */
   clientSoftwareName?: string;
@@ -39,28 +54,40 @@ export interface ApiVersionsRequest extends UnknownTaggedFields {
   clientSoftwareVersion?: string;
 }
 
-/** One api's version range in an ApiVersionsResponse. */
+/**
+ * One api's version range in an ApiVersionsResponse.
+ * @category Kafka wire
+ */
 export interface ApiVersion extends UnknownTaggedFields {
   apiKey: number;
   minVersion: number;
   maxVersion: number;
 }
 
-/** A feature in ApiVersionsResponse.supportedFeatures (v3+, tag 0). */
+/**
+ * A feature in ApiVersionsResponse.supportedFeatures (v3+, tag 0).
+ * @category Kafka wire
+ */
 export interface SupportedFeatureKey extends UnknownTaggedFields {
   name: string;
   minVersion: number;
   maxVersion: number;
 }
 
-/** A feature in ApiVersionsResponse.finalizedFeatures (v3+, tag 2). */
+/**
+ * A feature in ApiVersionsResponse.finalizedFeatures (v3+, tag 2).
+ * @category Kafka wire
+ */
 export interface FinalizedFeatureKey extends UnknownTaggedFields {
   name: string;
   maxVersionLevel: number;
   minVersionLevel: number;
 }
 
-/** ApiVersionsResponse v0–v4. */
+/**
+ * ApiVersionsResponse v0–v4.
+ * @category Kafka wire
+ */
 export interface ApiVersionsResponse extends UnknownTaggedFields {
   errorCode: number;
   apiKeys: ApiVersion[];
@@ -76,23 +103,35 @@ export interface ApiVersionsResponse extends UnknownTaggedFields {
   zkMigrationReady?: boolean;
 }
 
-/** SaslHandshakeRequest v0–v1. */
+/**
+ * SaslHandshakeRequest v0–v1.
+ * @category Kafka wire
+ */
 export interface SaslHandshakeRequest extends UnknownTaggedFields {
   mechanism: string;
 }
 
-/** SaslHandshakeResponse v0–v1. */
+/**
+ * SaslHandshakeResponse v0–v1.
+ * @category Kafka wire
+ */
 export interface SaslHandshakeResponse extends UnknownTaggedFields {
   errorCode: number;
   mechanisms: string[];
 }
 
-/** SaslAuthenticateRequest v0–v2. */
+/**
+ * SaslAuthenticateRequest v0–v2.
+ * @category Kafka wire
+ */
 export interface SaslAuthenticateRequest extends UnknownTaggedFields {
   authBytes: Uint8Array;
 }
 
-/** SaslAuthenticateResponse v0–v2. */
+/**
+ * SaslAuthenticateResponse v0–v2.
+ * @category Kafka wire
+ */
 export interface SaslAuthenticateResponse extends UnknownTaggedFields {
   errorCode: number;
   errorMessage: string | null;
@@ -101,7 +140,10 @@ export interface SaslAuthenticateResponse extends UnknownTaggedFields {
   sessionLifetimeMs?: number;
 }
 
-/** A topic in a MetadataRequest. */
+/**
+ * A topic in a MetadataRequest.
+ * @category Kafka wire
+ */
 export interface MetadataRequestTopic extends UnknownTaggedFields {
   /** v10+; the zero uuid `AAAAAAAAAAAAAAAAAAAAAA` by default. */
   topicId?: string;
@@ -109,7 +151,10 @@ export interface MetadataRequestTopic extends UnknownTaggedFields {
   name: string | null;
 }
 
-/** MetadataRequest v0–v12. */
+/**
+ * MetadataRequest v0–v12.
+ * @category Kafka wire
+ */
 export interface MetadataRequest extends UnknownTaggedFields {
   /** Null (v1+) asks for all topics; in v0 an empty list does. */
   topics: MetadataRequestTopic[] | null;
@@ -121,7 +166,10 @@ export interface MetadataRequest extends UnknownTaggedFields {
   includeTopicAuthorizedOperations?: boolean;
 }
 
-/** A broker in a MetadataResponse. */
+/**
+ * A broker in a MetadataResponse.
+ * @category Kafka wire
+ */
 export interface MetadataResponseBroker extends UnknownTaggedFields {
   nodeId: number;
   host: string;
@@ -130,7 +178,10 @@ export interface MetadataResponseBroker extends UnknownTaggedFields {
   rack?: string | null;
 }
 
-/** A partition in a MetadataResponse topic. */
+/**
+ * A partition in a MetadataResponse topic.
+ * @category Kafka wire
+ */
 export interface MetadataResponsePartition extends UnknownTaggedFields {
   errorCode: number;
   partitionIndex: number;
@@ -143,7 +194,10 @@ export interface MetadataResponsePartition extends UnknownTaggedFields {
   offlineReplicas?: number[];
 }
 
-/** A topic in a MetadataResponse. */
+/**
+ * A topic in a MetadataResponse.
+ * @category Kafka wire
+ */
 export interface MetadataResponseTopic extends UnknownTaggedFields {
   errorCode: number;
   /** Nullable from v12. */
@@ -157,7 +211,10 @@ export interface MetadataResponseTopic extends UnknownTaggedFields {
   topicAuthorizedOperations?: number;
 }
 
-/** MetadataResponse v0–v12. */
+/**
+ * MetadataResponse v0–v12.
+ * @category Kafka wire
+ */
 export interface MetadataResponse extends UnknownTaggedFields {
   /** v3+. */
   throttleTimeMs?: number;
@@ -171,7 +228,13 @@ export interface MetadataResponse extends UnknownTaggedFields {
   clusterAuthorizedOperations?: number;
 }
 
-/** A request body of the apis this codec speaks. */
+/**
+ * A request body of the apis this codec speaks.
+ * @category Kafka wire
+ */
 export type RequestBody = ApiVersionsRequest | SaslHandshakeRequest | SaslAuthenticateRequest | MetadataRequest;
-/** A response body of the apis this codec speaks. */
+/**
+ * A response body of the apis this codec speaks.
+ * @category Kafka wire
+ */
 export type ResponseBody = ApiVersionsResponse | SaslHandshakeResponse | SaslAuthenticateResponse | MetadataResponse;

@@ -13,7 +13,10 @@ import { API_KEY, createBrokerSession, createFrameDecoder, decodeRequest, type B
 import type { ApiVersionsRequest } from '../../kafka/wire/messages.js';
 import { certificateThumbprint, type SslClientAuth, type TlsMaterial } from './tls.js';
 
-/** Options of {@link startBroker}. */
+/**
+ * Options of {@link startBroker}.
+ * @category Node adapters
+ */
 export interface BrokerServerOptions {
   readonly host: string;
   /** 0 picks a free port. */
@@ -31,10 +34,16 @@ export interface BrokerServerOptions {
   readonly now?: () => number;
 }
 
-/** The client software a connection named in ApiVersions v3. */
+/**
+ * The client software a connection named in ApiVersions v3.
+ * @category Node adapters
+ */
 export type ClientSoftware = { readonly name: string; readonly version: string } | null;
 
-/** What the driver reports. `connection` numbers connections from 1; `peer` is `HOST:PORT`. */
+/**
+ * What the driver reports. `connection` numbers connections from 1; `peer` is `HOST:PORT`.
+ * @category Node adapters
+ */
 export type BrokerEvent =
   | { readonly type: 'connected'; readonly connection: number; readonly peer: string; readonly tls: boolean; readonly certificateThumbprint: string | null }
   | {
@@ -61,7 +70,10 @@ export type BrokerEvent =
   }
   | { readonly type: 'tls-failed'; readonly peer: string; readonly message: string };
 
-/** A running broker. */
+/**
+ * A running broker.
+ * @category Node adapters
+ */
 export interface RunningBroker {
   readonly host: string;
   readonly port: number;
@@ -136,6 +148,7 @@ function softwareSniffer(): { push(bytes: Uint8Array): void; readonly software: 
  * const broker = await startBroker({ host: '127.0.0.1', port: 0, validator: unsecuredValidator({}), onEvent: console.log });
  * await broker.close();
  * ```
+ * @category Node adapters
  */
 export async function startBroker(options: BrokerServerOptions): Promise<RunningBroker> {
   const now = options.now ?? Date.now;

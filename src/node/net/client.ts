@@ -12,7 +12,10 @@ import { createClientSession, type ClientSession, type ClientSessionOptions, typ
 import type { MetadataResponse } from '../../kafka/wire/messages.js';
 import type { TlsMaterial } from './tls.js';
 
-/** Options of {@link connectBroker}. */
+/**
+ * Options of {@link connectBroker}.
+ * @category Node adapters
+ */
 export interface BrokerConnectOptions {
   readonly host: string;
   readonly port: number;
@@ -28,7 +31,10 @@ export interface BrokerConnectOptions {
   readonly now?: () => number;
 }
 
-/** What happened on the connection, in order. */
+/**
+ * What happened on the connection, in order.
+ * @category Node adapters
+ */
 export type ClientEvent =
   | { readonly type: 'authenticated'; readonly reauthentication: boolean; readonly sessionLifetimeMs: number; readonly reauthAtMs: number | null; readonly atMs: number }
   | { readonly type: 'metadata'; readonly body: MetadataResponse }
@@ -36,7 +42,10 @@ export type ClientEvent =
   /** The connection is over: `reason` from the machine, or the socket's end (`by: 'broker'`). */
   | { readonly type: 'closed'; readonly by: 'client' | 'broker'; readonly reason: OAuthBearerError | null; readonly socketError: string | null };
 
-/** An open connection to a broker. */
+/**
+ * An open connection to a broker.
+ * @category Node adapters
+ */
 export interface BrokerConnection {
   /** The next event, or null when `timeoutMs` passes first (or `signal` aborts). After `closed`, always `closed`. */
   next(timeoutMs: number, signal?: AbortSignal): Promise<ClientEvent | null>;
@@ -64,6 +73,7 @@ function networkError(message: string, cause?: unknown): OAuthBearerError {
  * const connection = await connectBroker({ host: '127.0.0.1', port: 9092, token: () => ({ value: jws }) });
  * const event = await connection.next(30_000); // { type: 'authenticated', ... }
  * ```
+ * @category Node adapters
  */
 export async function connectBroker(options: BrokerConnectOptions): Promise<BrokerConnection> {
   const now = options.now ?? Date.now;

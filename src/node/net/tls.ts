@@ -10,7 +10,10 @@ import { OAuthBearerError } from '../../errors.js';
 import { encodeBase64url } from '../../encoding/base64.js';
 import { configString, type KafkaProps } from '../../kafka/properties.js';
 
-/** Kafka's SSL property names (SslConfigs, BrokerSecurityConfigs). */
+/**
+ * Kafka's SSL property names (SslConfigs, BrokerSecurityConfigs).
+ * @category Node adapters
+ */
 export const SSL_CONFIG = {
   keystoreType: 'ssl.keystore.type',
   keystoreLocation: 'ssl.keystore.location',
@@ -28,7 +31,10 @@ export const SSL_CONFIG = {
 /** Largest keystore or truststore file read: 1 MiB. */
 export const MAX_STORE_FILE_BYTES = 1 << 20;
 
-/** Key material and trust for `node:tls`, PEM text normalised to what OpenSSL reads. */
+/**
+ * Key material and trust for `node:tls`, PEM text normalised to what OpenSSL reads.
+ * @category Node adapters
+ */
 export interface TlsMaterial {
   /** The private key (PEM), when a keystore is configured. */
   readonly key?: string;
@@ -42,7 +48,10 @@ export interface TlsMaterial {
   readonly ca?: string;
 }
 
-/** `ssl.client.auth` (BrokerSecurityConfigs.SSL_CLIENT_AUTH_CONFIG), Kafka's default `none`. */
+/**
+ * `ssl.client.auth` (BrokerSecurityConfigs.SSL_CLIENT_AUTH_CONFIG), Kafka's default `none`.
+ * @category Node adapters
+ */
 export type SslClientAuth = 'none' | 'requested' | 'required';
 
 function configError(name: string, problem: string): never {
@@ -112,6 +121,7 @@ function setting(props: KafkaProps, name: string): string | null {
  * ```ts
  * const tls = await loadTlsMaterial(parseProperties('ssl.keystore.type=PEM\nssl.keystore.location=/etc/kafka/broker.pem'));
  * ```
+ * @category Node adapters
  */
 export async function loadTlsMaterial(props: KafkaProps): Promise<TlsMaterial> {
   const c = SSL_CONFIG;
@@ -162,7 +172,15 @@ export async function loadTlsMaterial(props: KafkaProps): Promise<TlsMaterial> {
   return out;
 }
 
-/** `ssl.client.auth`: `required`, `requested` or `none` (Kafka's default), any case. */
+/**
+ * `ssl.client.auth`: `required`, `requested` or `none` (Kafka's default), any case.
+ * @example
+ * ```ts
+ * sslClientAuth({ 'ssl.client.auth': 'required' }); // 'required'
+ * sslClientAuth({}); // 'none'
+ * ```
+ * @category Node adapters
+ */
 export function sslClientAuth(props: KafkaProps): SslClientAuth {
   const value = (setting(props, SSL_CONFIG.clientAuth) ?? 'none').toLowerCase();
   if (value !== 'none' && value !== 'requested' && value !== 'required') {
@@ -178,6 +196,7 @@ export function sslClientAuth(props: KafkaProps): SslClientAuth {
  * ```ts
  * const thumbprint = certificateThumbprint(tlsSocket); // 'Xy0...'
  * ```
+ * @category Node adapters
  */
 export function certificateThumbprint(socket: TLSSocket): string | null {
   const peer = socket.getPeerCertificate();

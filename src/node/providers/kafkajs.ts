@@ -3,18 +3,24 @@
  * src/broker/saslAuthenticator/oauthBearer.js calls the provider on every connection and sends `value` and
  * `extensions`). The provider answers from one refreshing token ({@link kafkaTokenSource}), so the identity
  * provider is asked on Kafka's refresh schedule, not per connection.
- * @module
+ * @module oauthbearer/kafkajs
  */
 import type { KafkaProps } from '../../kafka/properties.js';
 import { kafkaTokenSource, type KafkaTokenSource, type KafkaTokenSourceOptions } from './source.js';
 
-/** What KafkaJS's `oauthBearerProvider` resolves to (its `OauthbearerProviderResponse`). */
+/**
+ * What KafkaJS's `oauthBearerProvider` resolves to (its `OauthbearerProviderResponse`).
+ * @category Kafka client providers
+ */
 export interface KafkajsOauthBearerToken {
   readonly value: string;
   readonly extensions?: Record<string, string>;
 }
 
-/** A KafkaJS `oauthBearerProvider` that also says how to stop its refreshing. */
+/**
+ * A KafkaJS `oauthBearerProvider` that also says how to stop its refreshing.
+ * @category Kafka client providers
+ */
 export interface KafkajsOauthBearerProvider {
   (): Promise<KafkajsOauthBearerToken>;
   /** The token source behind it (ready, snapshot, onToken). */
@@ -33,6 +39,7 @@ export interface KafkajsOauthBearerProvider {
  * ```ts
  * const kafka = new Kafka({ brokers, sasl: { mechanism: 'oauthbearer', oauthBearerProvider: oauthBearerProvider(props) } });
  * ```
+ * @category Kafka client providers
  */
 export function oauthBearerProvider(props: KafkaProps, options: KafkaTokenSourceOptions = {}): KafkajsOauthBearerProvider {
   const source = kafkaTokenSource(props, options);

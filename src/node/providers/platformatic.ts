@@ -3,12 +3,15 @@
  * `oauthBearerExtensions` as provider functions (its network/connection.ts `SASLOptions`; protocol/sasl/oauth-bearer
  * asks `token`, then `oauthBearerExtensions`, on every authentication and re-authentication), answered from one
  * refreshing token ({@link kafkaTokenSource}).
- * @module
+ * @module oauthbearer/platformatic
  */
 import type { KafkaProps } from '../../kafka/properties.js';
 import { kafkaTokenSource, type KafkaTokenSource, type KafkaTokenSourceOptions } from './source.js';
 
-/** The `sasl` option of @platformatic/kafka's clients, for OAUTHBEARER. */
+/**
+ * The `sasl` option of @platformatic/kafka's clients, for OAUTHBEARER.
+ * @category Kafka client providers
+ */
 export interface PlatformaticOauthBearerSasl {
   readonly mechanism: 'OAUTHBEARER';
   readonly token: () => Promise<string>;
@@ -28,6 +31,7 @@ export interface PlatformaticOauthBearerSasl {
  * ```ts
  * const producer = new Producer({ clientId: 'app', bootstrapBrokers, sasl: oauthBearerSasl(props) });
  * ```
+ * @category Kafka client providers
  */
 export function oauthBearerSasl(props: KafkaProps, options: KafkaTokenSourceOptions = {}): PlatformaticOauthBearerSasl {
   const source = kafkaTokenSource(props, options);

@@ -9,15 +9,21 @@
  * - @confluentinc/kafka-javascript takes `oauthbearer_token_refresh_cb(oauthbearer_config)` resolving to
  *   `{ tokenValue, lifetime, principal, extensions }` (lifetime in epoch ms), which librdkafka calls at 80% of the
  *   lifetime: {@link RdkafkaOauthBearer.refreshCallback}.
- * @module
+ * @module oauthbearer/rdkafka
  */
 import type { KafkaProps } from '../../kafka/properties.js';
 import { kafkaTokenSource, type KafkaTokenSource, type KafkaTokenSourceOptions } from './source.js';
 
-/** A node-rdkafka client: Producer and KafkaConsumer have `setOauthBearerToken`, AdminClient `refreshOauthBearerToken`. */
+/**
+ * A node-rdkafka client: Producer and KafkaConsumer have `setOauthBearerToken`, AdminClient `refreshOauthBearerToken`.
+ * @category Kafka client providers
+ */
 export type RdkafkaClient = { setOauthBearerToken(value: string): unknown } | { refreshOauthBearerToken(value: string): unknown };
 
-/** What @confluentinc/kafka-javascript's `oauthbearer_token_refresh_cb` resolves to. */
+/**
+ * What @confluentinc/kafka-javascript's `oauthbearer_token_refresh_cb` resolves to.
+ * @category Kafka client providers
+ */
 export interface RdkafkaRefreshedToken {
   readonly tokenValue: string;
   /** The token's expiry, epoch milliseconds. */
@@ -26,7 +32,10 @@ export interface RdkafkaRefreshedToken {
   readonly extensions: Record<string, string>;
 }
 
-/** Tokens for a librdkafka client. */
+/**
+ * Tokens for a librdkafka client.
+ * @category Kafka client providers
+ */
 export interface RdkafkaOauthBearer {
   /**
    * node-rdkafka: waits for the first token and sets it on `client` (call before `connect()`), then sets each
@@ -58,6 +67,7 @@ function setToken(client: RdkafkaClient, value: string): void {
  * const producer = new Kafka.Producer({ 'metadata.broker.list': broker, 'security.protocol': 'sasl_plaintext', 'sasl.mechanisms': 'OAUTHBEARER' });
  * (await rdkafkaOauthBearer(props).attach(producer)).connect();
  * ```
+ * @category Kafka client providers
  */
 export function rdkafkaOauthBearer(props: KafkaProps, options: KafkaTokenSourceOptions = {}): RdkafkaOauthBearer {
   const source = kafkaTokenSource(props, options);

@@ -22,7 +22,10 @@ import { startTokenHolder, type RunningTokenHolder } from '../holder.js';
 import { kafkaTokenRetriever } from '../token-retriever.js';
 import type { TokenResponse } from '../../oauth/response.js';
 
-/** Kafka's login callback handler classes (`sasl.login.callback.handler.class`). */
+/**
+ * Kafka's login callback handler classes (`sasl.login.callback.handler.class`).
+ * @category Kafka client providers
+ */
 export const LOGIN_CALLBACK_HANDLERS = {
   unsecured: 'org.apache.kafka.common.security.oauthbearer.internals.unsecured.OAuthBearerUnsecuredLoginCallbackHandler',
   retrieving: 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
@@ -30,7 +33,10 @@ export const LOGIN_CALLBACK_HANDLERS = {
   retrievingLegacy: 'org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerLoginCallbackHandler',
 } as const;
 
-/** Options of {@link kafkaTokenSource}. */
+/**
+ * Options of {@link kafkaTokenSource}.
+ * @category Kafka client providers
+ */
 export interface KafkaTokenSourceOptions {
   /** Kafka's `org.apache.kafka.sasl.oauthbearer.allowed.urls` (also read from the properties). */
   readonly allowedUrls?: string;
@@ -49,13 +55,19 @@ export interface KafkaTokenSourceOptions {
   readonly retrieve?: () => Promise<TokenResponse>;
 }
 
-/** A token to send now and the SASL extensions that go with it. */
+/**
+ * A token to send now and the SASL extensions that go with it.
+ * @category Kafka client providers
+ */
 export interface CurrentToken {
   readonly token: BearerToken;
   readonly extensions: ReadonlyMap<string, string>;
 }
 
-/** A running token source. */
+/**
+ * A running token source.
+ * @category Kafka client providers
+ */
 export interface KafkaTokenSource {
   /** How the token is made: Kafka's unsecured login, or retrieval from the token endpoint. */
   readonly method: 'unsecured' | 'retrieve';
@@ -127,6 +139,7 @@ function loginMethod(props: ReadonlyMap<string, string>): 'unsecured' | 'retriev
  * const source = kafkaTokenSource('sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="alice";');
  * const { token, extensions } = await source.current();
  * ```
+ * @category Kafka client providers
  */
 export function kafkaTokenSource(input: KafkaProps, options: KafkaTokenSourceOptions = {}): KafkaTokenSource {
   const props = propertyMap(input);

@@ -7,7 +7,10 @@ import { oauthOps } from './oauth.js';
 import { exchangeOps } from './exchange.js';
 import { wireOps } from './wire.js';
 
-/** All operations, merged; a name defined twice is a programming error caught by the unit test. */
+/**
+ * All operations, merged; a name defined twice is a programming error caught by the unit test.
+ * @category Vectors
+ */
 export const allOps: VectorOps = { ...saslOps, ...kafkaOps, ...joseOps, ...oauthOps, ...exchangeOps, ...wireOps };
 
 /** Each area's operations, for the test that checks no name is defined twice. */
