@@ -12,7 +12,7 @@
  * @module
  */
 import { OAuthBearerError } from './errors.js';
-import type { AbortSignalLike } from './ports.js';
+import type { AbortSignalLike, ResponseLike } from './ports.js';
 
 /**
  * Default connect limit, ms: jose4j `Get.connectTimeout` (Kafka's JWKS client); used when a setting is unset.
@@ -123,4 +123,57 @@ export function httpDeadline(
       for (const disarm of disarms.splice(0)) disarm();
     },
   };
+}
+
+/**
+ * Reads a response body, refusing more than `limit` bytes (by its content-length, then as it streams). When
+ * `signal` aborts the read stops at once with `ERR_HTTP`, and the stream is cancelled. The one body reader of the
+ * token endpoint, JWKS and discovery paths; `tooLarge` makes each path's own error (`declared` is the
+ * content-length, or null when the stream ran over).
+ */
+export async function readBodyWithin(
+  response: ResponseLike,
+  limit: number,
+  what: string,
+  tooLarge: (declared: number | null) => OAuthBearerError,
+  signal?: AbortSignalLike,
+): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  // Cancelling is never awaited: a stalled or tee'd stream's cancel may never settle.
+  if (declared > limit) {
+    response.body?.cancel().catch(() => undefined);
+    throw tooLarge(declared);
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  let abort: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    abort = () => reject(new OAuthBearerError('ERR_HTTP', `Reading the ${what} was aborted`));
+  });
+  aborted.catch(() => undefined);
+  if (signal?.aborted === true) abort!();
+  signal?.addEventListener('abort', abort!, { once: true });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw tooLarge(null);
+      chunks.push(value);
+    }
+  } catch (error) {
+    reader.cancel().catch(() => undefined);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', abort!);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
 }

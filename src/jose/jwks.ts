@@ -23,7 +23,7 @@
  */
 import { describeIoError, OAuthBearerError, safeCause } from '../errors.js';
 import type { AbortSignalLike, Clock, HttpPort, Jwk, JwsAlgorithm, ResponseLike } from '../ports.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, httpDeadline, timeoutSetting, type TimeoutPort } from '../deadline.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS, httpDeadline, readBodyWithin, timeoutSetting, type TimeoutPort } from '../deadline.js';
 import { decodeUtf8 } from '../encoding/utf8.js';
 import { MAX_JWKS_LENGTH, parseJwks, selectKeys, type Jwks } from './jwk.js';
 import { MAX_KID_LENGTH } from './jws.js';
@@ -266,44 +266,9 @@ export class JwksCache {
  * @throws OAuthBearerError `ERR_INPUT_TOO_LARGE`, `ERR_UTF8`, `ERR_HTTP` when `signal` aborts
  */
 export async function readBoundedText(response: ResponseLike, limit: number, what: string, signal?: AbortSignalLike): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > limit) {
-    response.body?.cancel().catch(() => undefined);
-    throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The ${what} is ${declared} bytes; the limit is ${limit}`);
-  }
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  let abort: (() => void) | undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    abort = () => reject(new OAuthBearerError('ERR_HTTP', `Reading the ${what} was aborted`));
-  });
-  aborted.catch(() => undefined);
-  if (signal?.aborted === true) abort!();
-  signal?.addEventListener('abort', abort!, { once: true });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The ${what} is over ${limit} bytes`);
-      chunks.push(value);
-    }
-  } catch (error) {
-    // Not awaited: a stalled stream's cancel may never settle.
-    reader.cancel().catch(() => undefined);
-    throw error;
-  } finally {
-    signal?.removeEventListener('abort', abort!);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return decodeUtf8(bytes, what);
+  const tooLarge = (declared: number | null): OAuthBearerError =>
+    new OAuthBearerError('ERR_INPUT_TOO_LARGE', declared === null ? `The ${what} is over ${limit} bytes` : `The ${what} is ${declared} bytes; the limit is ${limit}`);
+  return decodeUtf8(await readBodyWithin(response, limit, what, tooLarge, signal), what);
 }
 
 /**

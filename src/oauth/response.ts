@@ -11,6 +11,7 @@ import { javaTrim } from '../kafka/java.js';
 import { redactSecrets } from './redact.js';
 import { jacksonLimitExceeded, JACKSON_MAX_NESTING_DEPTH, JACKSON_MAX_NUMBER_LENGTH } from '../kafka/jackson.js';
 import type { AbortSignalLike, ResponseLike } from '../ports.js';
+import { readBodyWithin } from '../deadline.js';
 
 /**
  * Largest token endpoint response read: 1 MiB. Access tokens are kilobytes; anything near this is a misbehaving
@@ -218,42 +219,5 @@ export function processTokenResponse(response: TokenResponseInput, options: Proc
  * @category Getting tokens
  */
 export async function readBoundedBody(response: ResponseLike, limit = MAX_TOKEN_RESPONSE_BYTES, signal?: AbortSignalLike): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  // Cancelling is not awaited: a tee'd stream's cancel settles only when every branch is cancelled.
-  if (Number.isFinite(declared) && declared > limit) {
-    response.body?.cancel().catch(() => undefined);
-    throw tooLarge(declared);
-  }
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  let abort: (() => void) | undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    abort = () => reject(new OAuthBearerError('ERR_HTTP', 'Reading the token endpoint response was aborted'));
-  });
-  aborted.catch(() => undefined);
-  if (signal?.aborted === true) abort!();
-  signal?.addEventListener('abort', abort!, { once: true });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) throw tooLarge(null);
-      chunks.push(value);
-    }
-  } catch (error) {
-    reader.cancel().catch(() => undefined);
-    throw error;
-  } finally {
-    signal?.removeEventListener('abort', abort!);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return readBodyWithin(response, limit, 'token endpoint response', tooLarge, signal);
 }
