@@ -22,7 +22,7 @@ export default {
   // Not copied into the sandbox: a fuzz run rewrites fuzz/corpus while Stryker copies, and none of these is tested.
   ignorePatterns: ['fuzz', 'reports', 'bench', 'dist', 'docs'],
   cleanTempDir: 'always',
-  timeoutMS: 10_000,
+  timeoutMS: 3_000,
   // Static mutants (module-level tables and constants) rerun every test: 38% of src/encoding's mutants and 89% of
   // its time. They are left out of the run and the score; reports/mutation.md says so.
   ignoreStatic: true,

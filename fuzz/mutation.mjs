@@ -1,9 +1,9 @@
 // `npm run mutation [-- folder ...]`: Stryker over src/encoding, src/sasl, src/kafka and src/jose, one folder at a
 // time (the machine is shared; each run uses at most two test processes), then reports/mutation.md from the JSON
 // reports: the score per folder and every surviving mutant, each either named equivalent (with the reason, from
-// fuzz/equivalent-mutants.json) or listed as still to kill. `--report` only rewrites reports/mutation.md.
+// fuzz/equivalent-mutants/*.json) or listed as still to kill. `--report` only rewrites reports/mutation.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -24,8 +24,19 @@ if (!reportOnly) {
   }
 }
 
-/** Equivalent mutants: "path:line:column mutator" → why no test can tell the mutant from the original. */
-const equivalent = JSON.parse(readFileSync(join(root, 'fuzz', 'equivalent-mutants.json'), 'utf8'));
+/**
+ * Equivalent mutants: "path:line:column mutator" → why no test can tell the mutant from the original. One file per
+ * area in fuzz/equivalent-mutants/ (encoding.json, sasl.json, kafka-wire.json, ...), so work on one folder never
+ * edits another's list; a key named twice is an error.
+ */
+const equivalent = {};
+const equivalentDir = join(root, 'fuzz', 'equivalent-mutants');
+for (const name of readdirSync(equivalentDir).filter((n) => n.endsWith('.json')).sort()) {
+  for (const [key, reason] of Object.entries(JSON.parse(readFileSync(join(equivalentDir, name), 'utf8')))) {
+    if (key in equivalent) throw new Error(`${name}: ${key} is already named equivalent in another file`);
+    equivalent[key] = reason;
+  }
+}
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
