@@ -14,6 +14,8 @@ export default defineConfig({
     ],
     // wycheproof.test.ts reads ../shared, which a Stryker sandbox does not have beside it.
     exclude: ['test/**/*.slow.test.ts', 'test/kafka/node-holder.test.ts', 'test/jose/wycheproof.test.ts', 'node_modules/**'],
+    // Properties bounded in time under Stryker (test/stryker-setup.ts).
+    setupFiles: ['test/stryker-setup.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },
