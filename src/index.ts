@@ -1,6 +1,10 @@
 /**
- * oauthbearer: SASL/OAUTHBEARER (RFC 7628) and Kafka's OAuth semantics as an I/O-free engine. This entry uses only
- * web-standard globals and runs in every runtime; Node adapters are in `oauthbearer/node`.
+ * oauthbearer: SASL/OAUTHBEARER (RFC 7628) and Kafka's OAuth semantics as an I/O-free engine: the errors and ports,
+ * base64url, the SASL framing and machines, and Kafka's semantics (unsecured tokens, JAAS, properties, librdkafka,
+ * refresh and re-authentication timing, the token holder). This entry uses only web-standard globals and runs in
+ * every runtime. The other capabilities are entries of their own, so a bundle pays only for what it imports:
+ * checking signed tokens in `oauthbearer/jose`, getting tokens in `oauthbearer/oauth`, Kafka's wire protocol in
+ * `oauthbearer/wire`, the conformance runner in `oauthbearer/vectors`, and the Node adapters in `oauthbearer/node`.
  * @module oauthbearer
  */
 
@@ -50,50 +54,7 @@ export type { HolderAction, HolderState, HolderSnapshot, HolderPorts } from './k
 // Kafka's wire protocol (codec and connection machines) is its own entry, `oauthbearer/wire`, so a bundle that
 // only frames SASL does not carry it.
 
-// Checking signed tokens (KIP-768, RFC 7515/7519/8725/8705)
-export { createJwtValidator, DEFAULT_TOKEN_CACHE_ENTRIES } from './jose/validator.js';
-export type { JwtValidatorOptions } from './jose/validator.js';
-export { validateClientJwt, checkBrokerClaims, UNCHECKABLE_CNF_MEMBERS } from './jose/claims.js';
-export type { ClaimsOptions, ClientJwtOptions, ClaimsFacts, CertificateBinding } from './jose/claims.js';
-export { verifyJws, verifySignature, decodeJws, MAX_TOKEN_LENGTH } from './jose/jws.js';
-export type { DecodedJws, VerifiedJws, VerifyJwsOptions, Base64urlDecoder } from './jose/jws.js';
-export { staticKeySource, createRemoteJwks, JwksCache, JWKS_DEFAULTS } from './jose/jwks.js';
-export type { KeySource, RemoteJwks, RemoteJwksOptions, JwksRefreshConfig, JwksAction } from './jose/jwks.js';
-export { parseJwks } from './jose/jwk.js';
-export type { Jwks } from './jose/jwk.js';
-export { webCryptoPort, createWebCryptoPort } from './jose/webcrypto.js';
-export type { WebCryptoPortOptions } from './jose/webcrypto.js';
-export { DEFAULT_ALGORITHMS } from './jose/algorithms.js';
-export { discover, discoveryRequest, processDiscoveryResponse, metadataUrl, MAX_METADATA_BYTES } from './jose/discovery.js';
-export type { ServerMetadata, DiscoveryOptions, DiscoverOptions, DiscoveryKind } from './jose/discovery.js';
-// Every HTTP attempt's deadline (headers and body), named after Kafka's sasl.login.*.timeout.ms settings.
-export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_READ_TIMEOUT_MS } from './deadline.js';
-export type { TimeoutPort } from './deadline.js';
-
-// Getting tokens (KIP-768, KIP-1139, KIP-1258, RFC 6749/7523/8705)
-export { tokenRequest, toFetchRequest, basicAuthorization, GRANT_TYPE_CLIENT_CREDENTIALS, GRANT_TYPE_JWT_BEARER } from './oauth/request.js';
-export type { TokenRequest, TokenRequestInput, GrantType } from './oauth/request.js';
-export { processTokenResponse, readBoundedBody, UNRETRYABLE_STATUSES, MAX_TOKEN_RESPONSE_BYTES, MAX_ERROR_DESCRIPTION_LENGTH, MAX_EXPIRES_AT_MS } from './oauth/response.js';
-export type { TokenResponse, TokenResponseInput, ProcessTokenResponseOptions } from './oauth/response.js';
-export { secretForms, redactSecrets, MIN_SECRET_PREFIX } from './oauth/redact.js';
-export {
-  clientSecretBasic, clientSecretPost, clientAssertion, privateKeyJwt, tlsClientAuth, none, resolveClientAuth,
-} from './oauth/client-auth.js';
-export type {
-  ClientAuth, ClientAuthMethod, PrivateKeyJwtOptions, ClientSecretBasic, ClientSecretPost, ClientAssertion, TlsClientAuth, NoClientAuth,
-  PrivateKeyJwt, SigningContext,
-} from './oauth/client-auth.js';
-export { createAssertion, layerAssertion, parseAssertionTemplate } from './oauth/assertion.js';
-export type { Assertion, AssertionInput, AssertionTemplate, AssertionLayers } from './oauth/assertion.js';
-export { retry, retryDelayMs, checkRetryConfig } from './oauth/retry.js';
-export type { RetryConfig, RetryPorts } from './oauth/retry.js';
-export { createTokenRetriever, layeredAssertionSource, staticAssertionSource } from './oauth/retriever.js';
-export type {
-  TokenRetrieverConfig, TokenRetrieverPorts, AssertionSource, SourcedClientAssertion, ValueSource, AssertionContext, LayeredAssertionOptions,
-} from './oauth/retriever.js';
-export { parseKafkaTokenConfig, tokenRetrieverConfig, RETRIEVER_CLASSES, KAFKA } from './oauth/config.js';
-export type { KafkaTokenConfig, KafkaFileSources, AssertionConfig, Props } from './oauth/config.js';
-export { parseAllowedUrls, checkUrlAllowed, checkFileAllowed, allowListedHttp } from './oauth/urls.js';
-export { privateKeyFromFile, decryptPkcs8 } from './oauth/pem.js';
-export type { AllowedUrls } from './oauth/urls.js';
-
+// Checking signed tokens is its own entry, `oauthbearer/jose` (the JWT validator, JWS, JWKS, the WebCrypto port,
+// discovery), and getting tokens is `oauthbearer/oauth` (token requests and responses, client authentication,
+// assertions, retry, the token retriever and Kafka's sasl.oauthbearer.* settings); both export the HTTP deadline
+// constants. A bundle that frames SASL and applies Kafka's semantics carries neither.

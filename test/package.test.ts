@@ -51,7 +51,10 @@ describe('the published package', () => {
     expect(code, output).toBe(0);
   }, 180_000);
   it('ships LICENSE, the README, every entry, and no tests or TypeScript sources', () => {
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/vectors/index.js', 'dist/node/index.js', 'dist/node/cli.js']) {
+    for (const f of [
+      'LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/jose/index.js', 'dist/jose/index.d.ts', 'dist/oauth/index.js',
+      'dist/oauth/index.d.ts', 'dist/vectors/index.js', 'dist/node/index.js', 'dist/node/cli.js',
+    ]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -78,15 +81,16 @@ describe('the published package', () => {
     mkdirSync(join(consumer, 'node_modules'), { recursive: true });
     symlinkSync(root, join(consumer, 'node_modules', 'oauthbearer'), 'dir');
     writeFileSync(join(consumer, 'index.cjs'), `const core = require('oauthbearer'); const vectors = require('oauthbearer/vectors'); const node = require('oauthbearer/node');
-console.log([typeof core.createServer, typeof vectors.runVectorFile, typeof node.createNodeCryptoPort].join(' '));`);
+const jose = require('oauthbearer/jose'); const oauth = require('oauthbearer/oauth');
+console.log([typeof core.createServer, typeof jose.createJwtValidator, typeof oauth.createTokenRetriever, typeof vectors.runVectorFile, typeof node.createNodeCryptoPort].join(' '));`);
     const { code, output } = await exec(process.execPath, [join(consumer, 'index.cjs')], consumer);
-    expect(output.trim().split('\n').at(-1)).toBe('function function function');
+    expect(output.trim().split('\n').at(-1)).toBe('function function function function function');
     expect(code).toBe(0);
   }, 60_000);
   it('publishes the core to JSR (jsr.json, dry run)', async () => {
     const jsr = JSON.parse(readFileSync(join(root, 'jsr.json'), 'utf8')) as { version: string; exports: Record<string, string> };
     expect(jsr.version).toBe((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version);
-    expect(Object.keys(jsr.exports)).toEqual(['.', './vectors', './wire']);
+    expect(Object.keys(jsr.exports)).toEqual(['.', './jose', './oauth', './vectors', './wire']);
     const deno = findExecutable('deno', root);
     expect(deno, 'deno (npm install)').not.toBeNull();
     const { code, output } = await exec(deno!, ['publish', '--dry-run', '--allow-dirty', '--sloppy-imports', '--no-lock']);

@@ -1,5 +1,5 @@
 // The built declarations (dist/*.d.ts) as a consumer's compiler sees them: a tiny project that imports
-// `oauthbearer` and `oauthbearer/vectors` by name, type-checked with skipLibCheck off under lib ["es2022"] alone
+// `oauthbearer`, `oauthbearer/jose`, `oauthbearer/oauth` and `oauthbearer/vectors` by name, type-checked with skipLibCheck off under lib ["es2022"] alone
 // (no DOM, no Node types: how edge-worker projects are set up) for each moduleResolution, and with DOM or Node
 // types, where the ports' web types are the platform's own (so `fetch` is an HttpPort).
 import { execFile } from 'node:child_process';
@@ -16,10 +16,9 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const CORE = `import {
-  createClient, createServer, authenticateStep, createJwtValidator, createWebCryptoPort, createRemoteJwks, systemClock,
-  OAuthBearerError, type HttpPort, type TokenValidator,
-} from 'oauthbearer';
+const CORE = `import { createClient, createServer, authenticateStep, systemClock, webRandom, OAuthBearerError, type HttpPort, type TokenValidator } from 'oauthbearer';
+import { createJwtValidator, createWebCryptoPort, createRemoteJwks, type CryptoPort } from 'oauthbearer/jose';
+import { createTokenRetriever, clientSecretBasic, type TokenResponse, type Clock } from 'oauthbearer/oauth';
 import { runVectorFile, allOps, type VectorFileResult } from 'oauthbearer/vectors';
 
 // A fake HTTP port written against whatever Request/Response the project has.
@@ -28,12 +27,18 @@ const http: HttpPort = async (request) => {
   throw new OAuthBearerError('ERR_HTTP', 'no network in this example');
 };
 const keys = createRemoteJwks({ url: 'https://idp.example/jwks', http, clock: systemClock, sleep: async () => undefined });
-const validator: TokenValidator = createJwtValidator({ keys, crypto: createWebCryptoPort() });
+const crypto: CryptoPort = createWebCryptoPort();
+const validator: TokenValidator = createJwtValidator({ keys, crypto });
+const clock: Clock = systemClock;
+const retrieve: () => Promise<TokenResponse> = createTokenRetriever({
+  tokenEndpoint: 'https://idp.example/token', allowedUrls: ['https://idp.example/token'], grantType: 'client_credentials',
+  clientAuth: clientSecretBasic('my-client', 'my-secret'), retry: { backoffMs: 100, backoffMaxMs: 10_000 },
+}, { http, clock, random: webRandom, crypto, sleep: async () => undefined });
 const client = createClient({ token: 'token' });
 export async function step(): Promise<string> {
   const reply = await authenticateStep(createServer({ profile: 'kafka' }), client.start(), { validator, context: { nowMs: 0 } });
   const file: VectorFileResult = await runVectorFile({ format: 'oauthbearer-vectors/1', vectors: [] }, allOps);
-  return reply.state + file.passed;
+  return reply.state + file.passed + (await retrieve()).accessToken;
 }
 `;
 
@@ -82,8 +87,11 @@ describe.concurrent('the declarations in a consumer project', () => {
     expect(await typecheck(variant, variant.source)).toBe('');
   }, 120_000);
   it('the check can fail: fetch is not an HttpPort without fetch types, and a wrong import is caught', async () => {
-    const output = await typecheck(VARIANTS[0]!, `${WITH_FETCH}\nimport { noSuchExport } from 'oauthbearer';\nvoid noSuchExport;\n`);
+    // createJwtValidator lives in oauthbearer/jose since the entry was split by capability.
+    const wrong = `import { noSuchExport, createJwtValidator as fromRoot } from 'oauthbearer';\nvoid noSuchExport;\nvoid fromRoot;\n`;
+    const output = await typecheck(VARIANTS[0]!, `${WITH_FETCH}\n${wrong}`);
     expect(output).toMatch(/Cannot find name 'fetch'/);
     expect(output).toMatch(/noSuchExport/);
+    expect(output).toMatch(/createJwtValidator/);
   }, 120_000);
 });

@@ -2,9 +2,9 @@
  * Runs code from the built package in another JavaScript runtime: Node, Deno, Bun, headless Chromium (through
  * `playwright-core`, on a browser already installed: nothing is ever downloaded) and workerd. The unit of work is a
  * job module, an ES module with no imports of its own that exports
- * `run({ lib, vectors, files, runtime }) => Promise<{ groups, notes }>`; the host loads the package's two core
- * entries (`oauthbearer`, `oauthbearer/vectors`), reads the files, runs the job there and sends its report back as
- * one JSON line. `oauthbearer vectors --runtime NAME` is {@link runVectorsIn}; the test matrix (test/runtimes/)
+ * `run({ lib, jose, oauth, vectors, files, runtime }) => Promise<{ groups, notes }>`; the host loads the package's
+ * core entries ({@link JOB_ENTRIES}: `oauthbearer`, `oauthbearer/jose`, `oauthbearer/oauth`, `oauthbearer/vectors`),
+ * reads the files, runs the job there with each entry under its name, and sends its report back as one JSON line. `oauthbearer vectors --runtime NAME` is {@link runVectorsIn}; the test matrix (test/runtimes/)
  * runs its suite through {@link runJobIn}.
  * @module
  */
@@ -55,6 +55,17 @@ export interface RunJobOptions {
   /** The package root whose dist/ is run; default this package's. */
   readonly packageRoot?: string;
 }
+
+/**
+ * The entries a job is handed, by the name it gets them under, and where each is in the built package: every entry
+ * that runs in any runtime except `oauthbearer/wire` (whose machines the vectors reach through the runner).
+ */
+export const JOB_ENTRIES = {
+  lib: 'dist/index.js',
+  jose: 'dist/jose/index.js',
+  oauth: 'dist/oauth/index.js',
+  vectors: 'dist/vectors/index.js',
+} as const;
 
 const REPORT_MARK = '@@oauthbearer-report ';
 const DEFAULT_TIMEOUT_MS = 300_000;
@@ -122,22 +133,24 @@ function parseReport(runtime: RuntimeName, version: string, output: string, diag
 }
 
 /**
- * The host that Node, Deno and Bun run: loads the two entries and the job by URL, reads the files with node:fs
+ * The host that Node, Deno and Bun run: loads the entries and the job by URL, reads the files with node:fs
  * (which all three have), runs the job and prints the report line.
  */
 const FS_HOST = `import process from 'node:process';
 import { readFileSync } from 'node:fs';
 const spec = JSON.parse(readFileSync(process.argv[process.argv.length - 1], 'utf8'));
-const [lib, vectors, job] = await Promise.all([import(spec.lib), import(spec.vectors), import(spec.job)]);
+const names = Object.keys(spec.entries);
+const [job, ...loaded] = await Promise.all([import(spec.job), ...names.map((n) => import(spec.entries[n]))]);
+const entries = Object.fromEntries(names.map((n, i) => [n, loaded[i]]));
 const files = spec.files.map((f) => ({ name: f.name, text: readFileSync(f.path, 'utf8') }));
-const result = await job.run({ lib, vectors, files, runtime: spec.runtime });
+const result = await job.run({ ...entries, files, runtime: spec.runtime });
 const version = globalThis.Deno?.version?.deno ?? process.versions.bun ?? process.versions.node;
 process.stdout.write('\\n${REPORT_MARK}' + JSON.stringify({ ...result, version }) + '\\n');
 `;
 
 interface HostSpec {
-  lib: string;
-  vectors: string;
+  /** Each of {@link JOB_ENTRIES} by name: its file URL. */
+  entries: Record<string, string>;
   job: string;
   files: JobFile[];
   runtime: RuntimeName;
@@ -214,10 +227,10 @@ export function collectModules(entries: readonly string[]): Map<string, string> 
 /** The module name of an absolute path inside a workerd bundle or under the page's origin. */
 const moduleName = (path: string): string => path.split(sep).filter((p) => p !== '').join('/');
 
-const WORKER_MAIN = (spec: { lib: string; vectors: string; job: string; files: Array<{ name: string; key: string }>; runtime: string }) => `
-import * as lib from './${spec.lib}';
-import * as vectors from './${spec.vectors}';
+const WORKER_MAIN = (spec: { entries: Record<string, string>; job: string; files: Array<{ name: string; key: string }>; runtime: string }) => `
+${Object.values(spec.entries).map((path, i) => `import * as entry${i} from './${path}';`).join('\n')}
 import * as job from './${spec.job}';
+const entries = { ${Object.keys(spec.entries).map((name, i) => `${JSON.stringify(name)}: entry${i}`).join(', ')} };
 const spec = ${JSON.stringify(spec)};
 export default {
   async test(controller, env) {
@@ -227,7 +240,7 @@ export default {
       if (response.status !== 200) throw new Error('file ' + f.name + ': HTTP ' + response.status);
       files.push({ name: f.name, text: await response.text() });
     }
-    const result = await job.run({ lib, vectors, files, runtime: spec.runtime });
+    const result = await job.run({ ...entries, files, runtime: spec.runtime });
     console.log('${REPORT_MARK}' + JSON.stringify(result));
   },
 };
@@ -238,7 +251,7 @@ async function runInWorkerd(root: string, spec: HostSpec, timeoutMs: number): Pr
   if (binary === null) throw unavailable('workerd', 'install it with `npm install -D workerd` (the npm package ships the binary)');
   const dir = mkdtempSync(join(tmpdir(), 'oauthbearer-workerd-'));
   try {
-    const modules = collectModules([spec.lib, spec.vectors, spec.job].map((u) => fileURLToPath(u)));
+    const modules = collectModules([...Object.values(spec.entries), spec.job].map((u) => fileURLToPath(u)));
     const filesDir = join(dir, 'files');
     mkdirSync(filesDir);
     const files = spec.files.map((f, i) => {
@@ -250,8 +263,8 @@ async function runInWorkerd(root: string, spec: HostSpec, timeoutMs: number): Pr
     let n = 0;
     const mainName = '__oauthbearer_main.js';
     writeFileSync(join(dir, 'main.js'), WORKER_MAIN({
-      lib: moduleName(fileURLToPath(spec.lib)), vectors: moduleName(fileURLToPath(spec.vectors)), job: moduleName(fileURLToPath(spec.job)),
-      files, runtime: 'workerd',
+      entries: Object.fromEntries(Object.entries(spec.entries).map(([name, url]) => [name, moduleName(fileURLToPath(url))])),
+      job: moduleName(fileURLToPath(spec.job)), files, runtime: 'workerd',
     }));
     entries.push(`(name = "${mainName}", esModule = embed "main.js")`);
     for (const [path, source] of modules) {
@@ -301,9 +314,11 @@ interface PlaywrightPage {
 
 /** What the page runs: the entries and the job by URL, the files by fetch; the report as JSON text. */
 const PAGE_RUN = `async (a) => {
-  const [lib, vectors, job] = await Promise.all([import(a.lib), import(a.vectors), import(a.job)]);
+  const names = Object.keys(a.entries);
+  const [job, ...loaded] = await Promise.all([import(a.job), ...names.map((n) => import(a.entries[n]))]);
+  const entries = Object.fromEntries(names.map((n, i) => [n, loaded[i]]));
   const files = await Promise.all(a.files.map(async (f) => ({ name: f.name, text: await (await fetch(f.url)).text() })));
-  return JSON.stringify(await job.run({ lib, vectors, files, runtime: 'chromium' }));
+  return JSON.stringify(await job.run({ ...entries, files, runtime: 'chromium' }));
 }`;
 
 /** The page's origin: `localhost` is a secure context (WebCrypto needs one); every request is answered by the route. */
@@ -329,7 +344,7 @@ async function runInChromium(root: string, spec: HostSpec, timeoutMs: number): P
   } catch {
     throw unavailable('chromium', 'the driver `playwright-core` is missing: `npm install -D playwright-core` (it downloads no browser)');
   }
-  const modules = collectModules([spec.lib, spec.vectors, spec.job].map((u) => fileURLToPath(u)));
+  const modules = collectModules([...Object.values(spec.entries), spec.job].map((u) => fileURLToPath(u)));
   const served = new Map<string, { type: string; body: string }>();
   for (const [path, source] of modules) served.set(`/${moduleName(path)}`, { type: 'text/javascript', body: source });
   const files = spec.files.map((f, i) => {
@@ -354,7 +369,7 @@ async function runInChromium(root: string, spec: HostSpec, timeoutMs: number): P
     page.setDefaultTimeout(timeoutMs);
     await page.goto(`${ORIGIN}/`);
     const arg = {
-      lib: `/${moduleName(fileURLToPath(spec.lib))}`, vectors: `/${moduleName(fileURLToPath(spec.vectors))}`,
+      entries: Object.fromEntries(Object.entries(spec.entries).map(([name, url]) => [name, `/${moduleName(fileURLToPath(url))}`])),
       job: `/${moduleName(fileURLToPath(spec.job))}`, files,
     };
     // A string, not a function: whatever compiles this module must not rewrite the page's import() calls.
@@ -374,13 +389,13 @@ async function runInChromium(root: string, spec: HostSpec, timeoutMs: number): P
  */
 export async function runJobIn(runtime: RuntimeName, options: RunJobOptions): Promise<JobReport> {
   const root = options.packageRoot ?? ownRoot;
-  const lib = join(root, 'dist', 'index.js');
-  const vectors = join(root, 'dist', 'vectors', 'index.js');
-  if (!existsSync(lib) || !existsSync(vectors)) {
-    throw new OAuthBearerError('ERR_RUNTIME_UNAVAILABLE', `The package at ${root} is not built (no dist/index.js): run \`npm run build\``);
+  const absent = Object.values(JOB_ENTRIES).find((path) => !existsSync(join(root, path)));
+  if (absent !== undefined) {
+    throw new OAuthBearerError('ERR_RUNTIME_UNAVAILABLE', `The package at ${root} is not built (no ${absent}): run \`npm run build\``);
   }
   const spec: HostSpec = {
-    lib: pathToFileURL(lib).href, vectors: pathToFileURL(vectors).href, job: pathToFileURL(resolve(options.job)).href,
+    entries: Object.fromEntries(Object.entries(JOB_ENTRIES).map(([name, path]) => [name, pathToFileURL(join(root, path)).href])),
+    job: pathToFileURL(resolve(options.job)).href,
     files: options.files.map((f) => ({ name: f.name, path: resolve(f.path) })), runtime,
   };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

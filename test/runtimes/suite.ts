@@ -1,12 +1,17 @@
 // The one suite every runtime runs (Node, Deno, Bun, Chromium, workerd), as a job module for src/node/runtimes.ts:
-// it imports nothing at run time; the host hands it the built package's entries (dist/index.js, dist/vectors/),
+// it imports nothing at run time; the host hands it the built package's entries (oauthbearer, oauthbearer/jose,
+// oauthbearer/oauth, oauthbearer/vectors from dist/, each under its name: src/node/runtimes.ts JOB_ENTRIES),
 // the spec-vectors files and the Wycheproof files. Compiled to plain JS by runtimes.test.ts before each run.
 import type * as Lib from '../../src/index.js';
+import type * as Jose from '../../src/jose/index.js';
+import type * as OAuth from '../../src/oauth/index.js';
 import type * as Vectors from '../../src/vectors/index.js';
 
 interface Group { name: string; passed: number; failed: number; failures: string[] }
 interface Context {
   lib: typeof Lib;
+  jose: typeof Jose;
+  oauth: typeof OAuth;
   vectors: typeof Vectors;
   files: ReadonlyArray<{ name: string; text: string }>;
   runtime: string;
@@ -34,6 +39,9 @@ const WYCHEPROOF: ReadonlyArray<readonly [string, Lib.JwsAlgorithm, number]> = [
 ];
 export const WYCHEPROOF_FILES: readonly string[] = WYCHEPROOF.map(([file]) => file);
 
+/** The three entries the checks use: the SASL machines and Kafka semantics, checking tokens, getting tokens. */
+type Pkg = Pick<Context, 'lib' | 'jose' | 'oauth'>;
+
 const MAX_FAILURE_LINES = 50;
 // RFC 8037 Appendix A.1: the Ed25519 key of RFC 8032 §7.1 test 1.
 const ED25519_JWK = { kty: 'OKP', crv: 'Ed25519', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' };
@@ -51,28 +59,28 @@ function hex(text: string): Uint8Array {
 }
 
 /** A big-endian hex integer as a fixed-size base64url coordinate (Wycheproof pads with sign bytes). */
-function coordinate(lib: typeof Lib, text: string, size: number): string {
+function coordinate(pkg: Pkg, text: string, size: number): string {
   const bytes = hex(text.replace(/^(00)+/, '').padStart(size * 2, '0'));
-  return lib.encodeBase64url(bytes);
+  return pkg.lib.encodeBase64url(bytes);
 }
 
 interface WycheproofTest { tcId: number; comment: string; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable' }
 interface WycheproofGroup { publicKeyJwk?: Lib.Jwk; keyJwk?: Lib.Jwk; publicKey?: { wx?: string; wy?: string }; tests: WycheproofTest[] }
 
-async function wycheproof(lib: typeof Lib, name: string, text: string, alg: Lib.JwsAlgorithm, size: number, port: Lib.CryptoPort): Promise<Group> {
+async function wycheproof(pkg: Pkg, name: string, text: string, alg: Lib.JwsAlgorithm, size: number, port: Lib.CryptoPort): Promise<Group> {
   const group: Group = { name, passed: 0, failed: 0, failures: [] };
   const data = JSON.parse(text) as { testGroups: WycheproofGroup[] };
   for (const g of data.testGroups) {
     const jwk = g.publicKeyJwk ?? g.keyJwk ?? {
-      kty: 'EC', crv: alg === 'ES256' ? 'P-256' : 'P-384', x: coordinate(lib, g.publicKey!.wx!, size), y: coordinate(lib, g.publicKey!.wy!, size),
+      kty: 'EC', crv: alg === 'ES256' ? 'P-256' : 'P-384', x: coordinate(pkg, g.publicKey!.wx!, size), y: coordinate(pkg, g.publicKey!.wy!, size),
     };
     for (const t of g.tests) {
       let verified = true;
       try {
-        await lib.verifySignature(jwk, alg, hex(t.msg), hex(t.sig), port);
+        await pkg.jose.verifySignature(jwk, alg, hex(t.msg), hex(t.sig), port);
       } catch (err) {
         verified = false;
-        if (!(err instanceof lib.OAuthBearerError)) {
+        if (!(err instanceof pkg.lib.OAuthBearerError)) {
           group.failed++;
           if (group.failures.length < MAX_FAILURE_LINES) group.failures.push(`tc${t.tcId}: threw ${String(err)}, not OAuthBearerError`);
           continue;
@@ -109,9 +117,9 @@ function ed25519Pair(kid: string): KeyPair {
   return { privateJwk: { ...ED25519_JWK, kid }, publicJwk: { ...pub, kid } };
 }
 
-async function signedJwt(lib: typeof Lib, pair: KeyPair, alg: Lib.JwsAlgorithm, port: Lib.CryptoPort, nowMs: number, sub = 'alice'): Promise<string> {
+async function signedJwt(pkg: Pkg, pair: KeyPair, alg: Lib.JwsAlgorithm, port: Lib.CryptoPort, nowMs: number, sub = 'alice'): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  const assertion = await lib.createAssertion({
+  const assertion = await pkg.oauth.createAssertion({
     privateKey: pair.privateJwk, alg, kid: pair.publicJwk.kid!,
     claims: { iss: 'https://idp.example', sub, aud: 'kafka', iat, exp: iat + 3600, scope: 'kafka.read' },
   }, port);
@@ -119,19 +127,19 @@ async function signedJwt(lib: typeof Lib, pair: KeyPair, alg: Lib.JwsAlgorithm, 
 }
 
 /** A whole client↔server exchange on Kafka's profile: the client's first message, the verdict, the client's view. */
-async function exchange(lib: typeof Lib, token: string, validator: Lib.TokenValidator, nowMs: number) {
-  const client = lib.createClient({ token, extensions: { traceId: 'runtime-matrix' } });
-  const server = lib.createServer({ profile: 'kafka' });
-  const reply = await lib.authenticateStep(server, client.start(), { validator, context: { nowMs } });
+async function exchange(pkg: Pkg, token: string, validator: Lib.TokenValidator, nowMs: number) {
+  const client = pkg.lib.createClient({ token, extensions: { traceId: 'runtime-matrix' } });
+  const server = pkg.lib.createServer({ profile: 'kafka' });
+  const reply = await pkg.lib.authenticateStep(server, client.start(), { validator, context: { nowMs } });
   const clientAction = reply.challenge === null ? null : client.receive(reply.challenge).action;
   return { reply, clientAction };
 }
 
-async function signedExchange(lib: typeof Lib, pair: KeyPair, alg: Lib.JwsAlgorithm, signer: Lib.CryptoPort, verifier: Lib.CryptoPort): Promise<void> {
+async function signedExchange(pkg: Pkg, pair: KeyPair, alg: Lib.JwsAlgorithm, signer: Lib.CryptoPort, verifier: Lib.CryptoPort): Promise<void> {
   const nowMs = Date.now();
-  const token = await signedJwt(lib, pair, alg, signer, nowMs);
-  const validator = lib.createJwtValidator({ keys: { keys: [pair.publicJwk] }, crypto: verifier, audience: ['kafka'], issuer: 'https://idp.example', cacheEntries: 0 });
-  const { reply, clientAction } = await exchange(lib, token, validator, nowMs);
+  const token = await signedJwt(pkg, pair, alg, signer, nowMs);
+  const validator = pkg.jose.createJwtValidator({ keys: { keys: [pair.publicJwk] }, crypto: verifier, audience: ['kafka'], issuer: 'https://idp.example', cacheEntries: 0 });
+  const { reply, clientAction } = await exchange(pkg, token, validator, nowMs);
   check(reply.state === 'success', `expected success, got ${reply.state}: ${reply.error?.message ?? ''}`);
   check(reply.principal === 'alice', `principal ${String(reply.principal)}`);
   check(clientAction === 'success', `client saw ${String(clientAction)}`);
@@ -171,8 +179,8 @@ async function nativeEd25519(): Promise<boolean> {
 const jsonResponse = (body: unknown, status = 200): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-async function runChecks(lib: typeof Lib, notes: string[]): Promise<Group[]> {
-  const port = lib.createWebCryptoPort();
+async function runChecks(pkg: Pkg, notes: string[]): Promise<Group[]> {
+  const port = pkg.jose.createWebCryptoPort();
   const hasEd25519 = await nativeEd25519();
   notes.push(`WebCrypto Ed25519: ${hasEd25519 ? 'native (subtle)' : 'absent: the port uses @noble/ed25519'}`);
   const rsa = await generated('RS256', 'rsa-1');
@@ -180,51 +188,51 @@ async function runChecks(lib: typeof Lib, notes: string[]): Promise<Group[]> {
   const checks: Record<(typeof CHECKS)[number], () => Promise<void>> = {
     'SASL exchange with an unsecured token': async () => {
       const nowMs = Date.now();
-      const token = lib.createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'alice' }, nowMs);
-      const { reply, clientAction } = await exchange(lib, token.value, lib.unsecuredValidator({ unsecuredValidatorAllowableClockSkewMs: '1000' }), nowMs);
+      const token = pkg.lib.createUnsecuredToken({ unsecuredLoginStringClaim_sub: 'alice' }, nowMs);
+      const { reply, clientAction } = await exchange(pkg, token.value, pkg.lib.unsecuredValidator({ unsecuredValidatorAllowableClockSkewMs: '1000' }), nowMs);
       check(reply.state === 'success' && reply.principal === 'alice' && clientAction === 'success', `got ${reply.state} ${String(reply.principal)} ${String(clientAction)}`);
       check(reply.extensions?.get('traceId') === 'runtime-matrix', 'the extension did not arrive');
     },
-    'SASL exchange with an RS256 JWT (WebCrypto)': () => signedExchange(lib, rsa, 'RS256', port, port),
-    'SASL exchange with an ES256 JWT (WebCrypto)': () => signedExchange(lib, ec, 'ES256', port, port),
-    'SASL exchange with an EdDSA JWT (WebCrypto, subtle or noble as the runtime has)': () => signedExchange(lib, ed25519Pair('ed-1'), 'EdDSA', port, port),
+    'SASL exchange with an RS256 JWT (WebCrypto)': () => signedExchange(pkg, rsa, 'RS256', port, port),
+    'SASL exchange with an ES256 JWT (WebCrypto)': () => signedExchange(pkg, ec, 'ES256', port, port),
+    'SASL exchange with an EdDSA JWT (WebCrypto, subtle or noble as the runtime has)': () => signedExchange(pkg, ed25519Pair('ed-1'), 'EdDSA', port, port),
     'SASL exchange with an EdDSA JWT where WebCrypto lacks Ed25519: the @noble/ed25519 fallback is taken': async () => {
       const calls: string[] = [];
-      const fallback = lib.createWebCryptoPort({ subtle: subtleWithoutEd25519(calls) });
+      const fallback = pkg.jose.createWebCryptoPort({ subtle: subtleWithoutEd25519(calls) });
       // Signed and verified on the refusing subtle (noble both ways), then verified on the runtime's own port.
-      await signedExchange(lib, ed25519Pair('ed-2'), 'EdDSA', fallback, fallback);
-      await signedExchange(lib, ed25519Pair('ed-3'), 'EdDSA', fallback, port);
+      await signedExchange(pkg, ed25519Pair('ed-2'), 'EdDSA', fallback, fallback);
+      await signedExchange(pkg, ed25519Pair('ed-3'), 'EdDSA', fallback, port);
       check(calls.includes('importKey Ed25519'), `the port never asked subtle for Ed25519: ${calls.join(', ')}`);
       check(!calls.some((c) => c === 'verify Ed25519' || c === 'sign Ed25519'), `subtle was asked to use Ed25519: ${calls.join(', ')}`);
       // The same port still hands RSA to subtle: only Ed25519 falls back.
-      await signedExchange(lib, rsa, 'RS256', fallback, fallback);
+      await signedExchange(pkg, rsa, 'RS256', fallback, fallback);
       check(calls.includes('verify RSASSA-PKCS1-v1_5'), 'RS256 did not go through subtle');
     },
     'a JWT with a bad signature is refused with invalid_token': async () => {
       const nowMs = Date.now();
-      const token = await signedJwt(lib, ec, 'ES256', port, nowMs);
+      const token = await signedJwt(pkg, ec, 'ES256', port, nowMs);
       const [h, p, s] = token.split('.') as [string, string, string];
       const forged = `${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`;
-      const validator = lib.createJwtValidator({ keys: { keys: [ec.publicJwk] }, crypto: port, audience: ['kafka'], cacheEntries: 0 });
-      const { reply, clientAction } = await exchange(lib, forged, validator, nowMs);
+      const validator = pkg.jose.createJwtValidator({ keys: { keys: [ec.publicJwk] }, crypto: port, audience: ['kafka'], cacheEntries: 0 });
+      const { reply, clientAction } = await exchange(pkg, forged, validator, nowMs);
       check(reply.state === 'continue' && reply.challenge !== null, `a forged signature was not refused: ${reply.state}`);
-      const status = lib.decodeErrorChallenge(reply.challenge).status;
+      const status = pkg.lib.decodeErrorChallenge(reply.challenge).status;
       check(status === 'invalid_token', `the error challenge says ${status}`);
       check(clientAction === 'send', `the client answers Kafka's error challenge with its single byte, got ${String(clientAction)}`);
     },
     'JWKS key source through a fake HTTP port': async () => {
       const requests: Request[] = [];
       const nowMs = Date.now();
-      const jwks = lib.createRemoteJwks({
+      const jwks = pkg.jose.createRemoteJwks({
         url: JWKS_URL, clock: { nowMs: () => nowMs }, sleep: async () => undefined,
         http: async (request) => {
           requests.push(request);
           return jsonResponse({ keys: [rsa.publicJwk, ec.publicJwk] });
         },
       });
-      const validator = lib.createJwtValidator({ keys: jwks, crypto: port, audience: ['kafka'], cacheEntries: 0 });
+      const validator = pkg.jose.createJwtValidator({ keys: jwks, crypto: port, audience: ['kafka'], cacheEntries: 0 });
       for (const [pair, alg] of [[rsa, 'RS256'], [ec, 'ES256']] as const) {
-        const { reply } = await exchange(lib, await signedJwt(lib, pair, alg, port, nowMs), validator, nowMs);
+        const { reply } = await exchange(pkg, await signedJwt(pkg, pair, alg, port, nowMs), validator, nowMs);
         check(reply.state === 'success' && reply.principal === 'alice', `${alg} through the JWKS: ${reply.state} ${reply.error?.message ?? ''}`);
       }
       check(requests.length === 1, `the JWKS was fetched ${requests.length} times for two tokens`);
@@ -233,16 +241,16 @@ async function runChecks(lib: typeof Lib, notes: string[]): Promise<Group[]> {
     'token request through a fake HTTP port, its token accepted by the broker side': async () => {
       const seen: Array<{ method: string; url: string; authorization: string | null; type: string | null; body: string }> = [];
       let now = Date.now();
-      const retrieve = lib.createTokenRetriever({
+      const retrieve = pkg.oauth.createTokenRetriever({
         tokenEndpoint: ENDPOINT, allowedUrls: [ENDPOINT], grantType: 'client_credentials',
-        clientAuth: lib.clientSecretBasic('my-client', 'my-secret'), scope: 'kafka', retry: { backoffMs: 100, backoffMaxMs: 1000 },
+        clientAuth: pkg.oauth.clientSecretBasic('my-client', 'my-secret'), scope: 'kafka', retry: { backoffMs: 100, backoffMaxMs: 1000 },
       }, {
-        clock: { nowMs: () => now }, random: lib.webRandom, crypto: port, sleep: async (ms) => { now += ms; },
+        clock: { nowMs: () => now }, random: pkg.lib.webRandom, crypto: port, sleep: async (ms) => { now += ms; },
         http: async (request) => {
           seen.push({ method: request.method, url: request.url, authorization: request.headers.get('authorization'), type: request.headers.get('content-type'), body: await request.text() });
           // The first answer is a retryable 503: the retriever waits and asks again.
           if (seen.length === 1) return jsonResponse({ error: 'temporarily_unavailable' }, 503);
-          return jsonResponse({ access_token: await signedJwt(lib, rsa, 'RS256', port, now, 'my-client'), token_type: 'Bearer', expires_in: 3600 });
+          return jsonResponse({ access_token: await signedJwt(pkg, rsa, 'RS256', port, now, 'my-client'), token_type: 'Bearer', expires_in: 3600 });
         },
       });
       const token = await retrieve();
@@ -254,8 +262,8 @@ async function runChecks(lib: typeof Lib, notes: string[]): Promise<Group[]> {
       const form = new URLSearchParams(first.body);
       check(form.get('grant_type') === 'client_credentials' && form.get('scope') === 'kafka', `form ${first.body}`);
       check(token.expiresAtMs !== null && token.expiresAtMs > now, 'expires_in was not read');
-      const validator = lib.createJwtValidator({ keys: { keys: [rsa.publicJwk] }, crypto: port, audience: ['kafka'], cacheEntries: 0 });
-      const { reply } = await exchange(lib, token.accessToken, validator, now);
+      const validator = pkg.jose.createJwtValidator({ keys: { keys: [rsa.publicJwk] }, crypto: port, audience: ['kafka'], cacheEntries: 0 });
+      const { reply } = await exchange(pkg, token.accessToken, validator, now);
       check(reply.state === 'success' && reply.principal === 'my-client', `${reply.state} ${String(reply.principal)} ${reply.error?.message ?? ''}`);
     },
   };
@@ -273,7 +281,8 @@ async function runChecks(lib: typeof Lib, notes: string[]): Promise<Group[]> {
 
 /** The job: every vector file, every Wycheproof file (WebCrypto auto, and the noble port for Ed25519), every check. */
 export async function run(context: Context): Promise<{ groups: Group[]; notes: string[] }> {
-  const { lib, vectors } = context;
+  const { vectors } = context;
+  const pkg: Pkg = { lib: context.lib, jose: context.jose, oauth: context.oauth };
   const groups: Group[] = [];
   const notes: string[] = [];
   for (const file of context.files) {
@@ -281,8 +290,8 @@ export async function run(context: Context): Promise<{ groups: Group[]; notes: s
     try {
       if (wp !== undefined) {
         const [, alg, size] = wp;
-        groups.push(await wycheproof(lib, `wycheproof: ${wp[0]}`, file.text, alg, size, lib.createWebCryptoPort()));
-        if (alg === 'EdDSA') groups.push(await wycheproof(lib, `wycheproof: ${wp[0]} (noble)`, file.text, alg, size, lib.createWebCryptoPort({ ed25519: 'noble' })));
+        groups.push(await wycheproof(pkg, `wycheproof: ${wp[0]}`, file.text, alg, size, pkg.jose.createWebCryptoPort()));
+        if (alg === 'EdDSA') groups.push(await wycheproof(pkg, `wycheproof: ${wp[0]} (noble)`, file.text, alg, size, pkg.jose.createWebCryptoPort({ ed25519: 'noble' })));
         continue;
       }
       const result = await vectors.runVectorFile(JSON.parse(file.text), vectors.allOps);
@@ -292,6 +301,6 @@ export async function run(context: Context): Promise<{ groups: Group[]; notes: s
       groups.push({ name: `vectors: ${file.name}`, passed: 0, failed: 1, failures: [`cannot run: ${String(err)}`] });
     }
   }
-  groups.push(...(await runChecks(lib, notes)));
+  groups.push(...(await runChecks(pkg, notes)));
   return { groups, notes };
 }
