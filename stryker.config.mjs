@@ -14,9 +14,11 @@ export default {
   // The machine is shared: two test processes at most.
   concurrency: 2,
   incremental: true,
-  incrementalFile: `reports/stryker-incremental-${folder}.json`,
+  // MUTATE_PART names a part of a folder run on its own (kafka-wire for `MUTATE_FILES='wire/*.ts'`): its own report
+  // and incremental file, which fuzz/mutation.mjs merges with the folder's other parts.
+  incrementalFile: `reports/stryker-incremental-${process.env.MUTATE_PART ?? folder}.json`,
   reporters: ['clear-text', 'progress-append-only', 'json'],
-  jsonReporter: { fileName: `reports/mutation/${folder}.json` },
+  jsonReporter: { fileName: `reports/mutation/${process.env.MUTATE_PART ?? folder}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
   // Not copied into the sandbox: a fuzz run rewrites fuzz/corpus while Stryker copies, and none of these is tested.

@@ -44,12 +44,18 @@ const rows = [];
 const survivors = [];
 let total = { detected: 0, undetected: 0, equivalent: 0, ignored: 0, errors: 0 };
 for (const folder of FOLDERS) {
-  const file = join(root, 'reports', 'mutation', `${folder}.json`);
-  if (!existsSync(file)) {
+  // The folder's whole run (kafka.json), then the parts run on their own (kafka-wire.json, ...), each file's newest
+  // result last: a part's file replaces the whole run's entry for the files it mutated.
+  const dir = join(root, 'reports', 'mutation');
+  const parts = [`${folder}.json`, ...(existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith(`${folder}-`) && n.endsWith('.json')).sort() : [])]
+    .map((n) => join(dir, n))
+    .filter((f) => existsSync(f));
+  if (parts.length === 0) {
     rows.push(`| src/${folder} (not run) | | | | | | |`);
     continue;
   }
-  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const report = { files: {} };
+  for (const part of parts) Object.assign(report.files, JSON.parse(readFileSync(part, 'utf8')).files);
   const c = { detected: 0, undetected: 0, equivalent: 0, ignored: 0, errors: 0 };
   for (const [path, { mutants, source }] of Object.entries(report.files)) {
     const lines = source.split('\n');
