@@ -141,7 +141,7 @@ try {
     targets.push({ bench: 'memory', label: `serve heap after GC, ${last.authentications} authentications / after warm-up`, ratio: { median: growth, p25: growth, p75: growth }, target: 1.1 });
     const out = process.env.BENCH_OUT ?? join(here, 'out');
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, `memory-${MODE}-${VALIDATOR}.json`), `${JSON.stringify({ mode: MODE, validator: VALIDATOR, connections: CONNECTIONS, count: COUNT, warmup: warm, samples, closed, report }, null, 2)}\n`);
+    writeFileSync(join(out, `memory-${MODE}-${VALIDATOR}.json`), `${JSON.stringify({ targets: [], mode: MODE, validator: VALIDATOR, connections: CONNECTIONS, count: COUNT, warmup: warm, samples, closed, report }, null, 2)}\n`);
     writeTargets('memory');
   }
   proc.kill('SIGTERM');
