@@ -24,6 +24,7 @@ import { createInterface } from 'node:readline';
 import { SEED, mulberry32, ratioStats, formatRatio } from './harness.js';
 import { targets, writeTargets } from './targets.js';
 import { runBench, type BenchReport } from '../src/node/cli/bench.js';
+import { buildServe } from './build.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SEGMENT_S = Number(process.env.BENCH_BROKER_SEGMENT_S ?? 2);
@@ -31,11 +32,13 @@ const ROUNDS = Number(process.env.BENCH_BROKER_ROUNDS ?? 3);
 const NEW_CONNECTIONS = 16;
 const REAUTH_CONNECTIONS = Number(process.env.BENCH_BROKER_REAUTH_CONNECTIONS ?? 600);
 const REAUTH_MS = 1200;
+// serve as users run it: src/ compiled by tsc, not through tsx (BENCH_SERVE_BUILD= empty: through tsx, as before).
+const SERVE_BUILD = process.env.BENCH_SERVE_BUILD ?? buildServe();
 
 interface Child { proc: ChildProcess; port: number; heap(): Promise<{ heap: number; rss: number }>; stop(): Promise<void> }
 
 async function startChild(args: string[]): Promise<Child> {
-  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'serve-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'serve-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_SERVE_BUILD: SERVE_BUILD } });
   const stderr = createInterface({ input: proc.stderr! });
   const waiters: Array<(line: string) => void> = [];
   const errLines: string[] = [];
@@ -135,7 +138,7 @@ try {
     const segment = (c: Case): number => (c.mode === 'reauth' ? SEGMENT_S + REAUTH_MS / 1000 : SEGMENT_S);
 
     // Warm-up: each case once, short; then serve's heap after GC.
-    console.log(`harness: seed ${SEED}; ${ROUNDS} rounds of ${SEGMENT_S} s segments per case; load generator in this process, each server in its own`);
+    console.log(`harness: seed ${SEED}; ${ROUNDS} rounds of ${SEGMENT_S} s segments per case; load generator in this process, each server in its own; serve ${SERVE_BUILD === '' ? 'from src/ through tsx' : `compiled by tsc (${SERVE_BUILD})`}`);
     for (const c of cases) {
       const w = await run(c.child.port, c.mode, c.tokens, 1 + (c.mode === "reauth" ? REAUTH_MS / 1000 : 0));
       console.error(`warm-up ${c.name}: ${w.ok} ok, ${w.failed} failed ${JSON.stringify(w.errors).slice(0, 300)}`);

@@ -15,9 +15,9 @@ const files = readdirSync(outDir).filter((f) => f.endsWith('.json')).sort();
 const rows: TargetRow[] = [];
 const seeds = new Set<number>();
 for (const f of files) {
-  const data = JSON.parse(readFileSync(join(outDir, f), 'utf8')) as { seed: number; targets: TargetRow[] };
-  seeds.add(data.seed);
-  for (const t of data.targets) if (t.target !== null && Number.isFinite(t.target)) rows.push(t);
+  const data = JSON.parse(readFileSync(join(outDir, f), 'utf8')) as { seed?: number; targets?: TargetRow[] };
+  if (data.seed !== undefined) seeds.add(data.seed);
+  for (const t of data.targets ?? []) if (t.target !== null && Number.isFinite(t.target)) rows.push(t);
 }
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const labelWidth = 470;

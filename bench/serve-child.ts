@@ -3,7 +3,10 @@
  * bench/broker.bench.ts, with the process's stdio as its CliIO. SIGUSR2 prints `heap <bytes>` (after two full
  * GCs when started with --expose-gc) and `rss <bytes>` on stderr. SIGTERM stops it.
  * Run: node --expose-gc --import tsx bench/serve-child.ts serve --listen 127.0.0.1:0
+ * (BENCH_SERVE_BUILD=DIR: serve from src/ compiled into DIR by bench/build.ts instead of from src/ through tsx)
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CliIO, Command } from '../src/node/cli/io.js';
 
 const [name, ...argv] = process.argv.slice(2);
@@ -24,5 +27,10 @@ const io: CliIO = {
   signal: controller.signal,
   env: process.env,
 };
-const module = (name === 'floor' ? await import('./floor-server.js') : await import(`../src/node/cli/${name}.js`)) as { command: Command };
+// BENCH_SERVE_BUILD: a folder holding src/ compiled by tsc (bench/build.ts), so that serve runs as users run it,
+// not through tsx (whose keepNames transform adds a defineProperty call per closure made: ~40 µs per connection).
+const build = process.env.BENCH_SERVE_BUILD;
+const module = (name === 'floor' ? await import('./floor-server.js')
+  : build !== undefined && build !== '' ? await import(pathToFileURL(join(build, 'node', 'cli', `${name}.js`)).href)
+  : await import(`../src/node/cli/${name}.js`)) as { command: Command };
 process.exitCode = await module.command.run(argv, io);

@@ -46,6 +46,8 @@ const MAX_SHOWN_TOKEN_LENGTH = 65_536;
 /** Longest JSON text shown for a token's header or claims. */
 const MAX_SHOWN_JSON_LENGTH = 2_000;
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const ERROR_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(ERROR_CODE).map(([name, code]) => [code, name]));
 
 /** A Kafka error code with its name: `SASL_AUTHENTICATION_FAILED (58)`. */
@@ -59,7 +61,7 @@ export function tokenParts(token: string): { header: unknown; claims: unknown } 
   const parts = token.split('.');
   if (parts.length !== 3) return null;
   try {
-    const decode = (part: string): unknown => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(decodeBase64url(part, { padding: 'allow', canonical: false, what: 'token part' })));
+    const decode = (part: string): unknown => JSON.parse(UTF8.decode(decodeBase64url(part, { padding: 'allow', canonical: false, what: 'token part' })));
     return { header: decode(parts[0]!), claims: decode(parts[1]!) };
   } catch {
     return null;
@@ -74,6 +76,42 @@ function shownJson(value: unknown): string {
 function tokenText(token: string): string {
   const parts = tokenParts(token);
   return parts === null ? `(not a JWS, ${token.length} characters)` : `${shownJson(parts.header)}.${shownJson(parts.claims)}`;
+}
+
+/**
+ * The display of recent tokens (text and JSON forms), so that a client presenting one token on many connections
+ * and re-authentications has it decoded once: FIFO, at most SHOWN_CACHE_ENTRIES tokens of at most
+ * SHOWN_CACHE_TOKEN_LENGTH characters (under 4 MiB in all). Both forms are pure functions of the token.
+ */
+const SHOWN_CACHE_ENTRIES = 256;
+const SHOWN_CACHE_TOKEN_LENGTH = 8_192;
+const shownTokens = new Map<string, ShownToken>();
+type TokenParts = ReturnType<typeof tokenParts>;
+interface ShownToken { text?: string; parts?: TokenParts }
+
+function shown(token: string): ShownToken | null {
+  if (token.length > SHOWN_CACHE_TOKEN_LENGTH) return null;
+  let entry = shownTokens.get(token);
+  if (entry === undefined) {
+    if (shownTokens.size >= SHOWN_CACHE_ENTRIES) shownTokens.delete(shownTokens.keys().next().value!);
+    entry = {};
+    shownTokens.set(token, entry);
+  }
+  return entry;
+}
+
+function cachedTokenText(token: string): string {
+  const entry = shown(token);
+  if (entry === null) return tokenText(token);
+  return (entry.text ??= tokenText(token));
+}
+
+/** `tokenParts(token)`, shared between lines: only serialised, never changed. */
+function cachedTokenParts(token: string): TokenParts {
+  const entry = shown(token);
+  if (entry === null) return tokenParts(token);
+  if (!('parts' in entry)) entry.parts = tokenParts(token);
+  return entry.parts!;
 }
 
 /** The error and its causes, outermost first, as `{ code, message }` (plain errors with their name as code). */
@@ -132,13 +170,13 @@ export function formatEvent(event: BrokerEvent, json: boolean): string | null {
         return JSON.stringify({
           event: 'authenticated', connection: event.connection, peer: event.peer, reauthentication: event.reauthentication,
           principal: event.principal, client: softwareJson(event.clientSoftware), sessionLifetimeMs: event.sessionLifetimeMs,
-          extensions, scope: event.token.scope, expiresAtMs: event.token.lifetimeMs, token: tokenParts(event.token.value),
+          extensions, scope: event.token.scope, expiresAtMs: event.token.lifetimeMs, token: cachedTokenParts(event.token.value),
           certificateThumbprint: event.certificateThumbprint ?? null,
         });
       }
       return `${event.peer} ${event.reauthentication ? 're-authenticated' : 'authenticated'} principal=${JSON.stringify(event.principal)}`
         + `${softwareText(event.clientSoftware)} session_lifetime_ms=${event.sessionLifetimeMs} extensions=${JSON.stringify(extensions)}`
-        + `${event.certificateThumbprint ? ` certificate=${event.certificateThumbprint}` : ''} token=${tokenText(event.token.value)}`;
+        + `${event.certificateThumbprint ? ` certificate=${event.certificateThumbprint}` : ''} token=${cachedTokenText(event.token.value)}`;
     }
     case 'authentication-failed': {
       const chain = errorChain(event.error);
@@ -148,14 +186,14 @@ export function formatEvent(event: BrokerEvent, json: boolean): string | null {
         return JSON.stringify({
           event: 'authentication-failed', connection: event.connection, peer: event.peer, reauthentication: event.reauthentication,
           code: event.error.code, message: event.error.message, status: event.error.status ?? null, causes: chain.slice(1),
-          kafka, client: softwareJson(event.clientSoftware), token: event.token === null ? null : tokenParts(event.token),
+          kafka, client: softwareJson(event.clientSoftware), token: event.token === null ? null : cachedTokenParts(event.token),
         });
       }
       const reason = chainText(event.error);
       const sent = kafka === null ? 'closes the connection without a response'
         : `${kafkaErrorName(kafka.errorCode)}${kafka.errorMessage === null ? '' : ` ${JSON.stringify(kafka.errorMessage)}`}`;
       return `${event.peer} ${event.reauthentication ? 're-authentication' : 'authentication'} failed: ${reason} | kafka: ${sent} |`
-        + `${softwareText(event.clientSoftware)}${event.token === null ? '' : ` token=${tokenText(event.token)}`}`;
+        + `${softwareText(event.clientSoftware)}${event.token === null ? '' : ` token=${cachedTokenText(event.token)}`}`;
     }
     case 'closed': {
       if (json) {
@@ -173,6 +211,37 @@ export function formatEvent(event: BrokerEvent, json: boolean): string | null {
     case 'tls-failed':
       return json ? JSON.stringify({ event: 'tls-failed', peer: event.peer, message: event.message }) : `${event.peer} tls failed: ${event.message}`;
   }
+}
+
+/**
+ * serve's event lines, written together: the lines of one turn of the event loop go out in one write (flushed on
+ * setImmediate, at close and at process exit), not one write per line, so a busy broker makes one system call (and
+ * wakes its reader once) per turn rather than two or three per connection. The lines and their order are unchanged.
+ */
+function lineBatcher(io: CliIO): { push(line: string): void; close(): void } {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('\n');
+    pending = [];
+    io.out(text);
+  };
+  process.once('exit', flush);
+  return {
+    push(line) {
+      pending.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    close() {
+      flush();
+      process.off('exit', flush);
+    },
+  };
 }
 
 interface ServeArgs {
@@ -225,6 +294,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   let broker;
+  let lines: ReturnType<typeof lineBatcher> | null = null;
   let validatorClose = (): void => {};
   try {
     const props = args.config === undefined ? new Map<string, string>() : await readConfig(args.config);
@@ -246,6 +316,8 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     validatorClose = validator.close;
     io.err(`oauthbearer serve: validating ${validator.describe}`);
     const json = args.json;
+    lines = lineBatcher(io);
+    const out = lines;
     broker = await startBroker({
       host: config.listener.host,
       port: config.listener.port,
@@ -258,7 +330,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       validator: validator.validator,
       onEvent(event) {
         const line = formatEvent(event, json);
-        if (line !== null) io.out(line);
+        if (line !== null) out.push(line);
       },
     });
     const address = `${broker.host.includes(':') ? `[${broker.host}]` : broker.host}:${broker.port}`;
@@ -266,6 +338,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
       ? JSON.stringify({ event: 'listening', listen: address, host: broker.host, port: broker.port, securityProtocol: config.listener.securityProtocol, validator: config.validator.kind })
       : `listening on ${address}`);
   } catch (error) {
+    lines?.close();
     validatorClose();
     if (!isOAuthBearerError(error)) throw error;
     io.err(`oauthbearer serve: ${chainText(error)}`);
@@ -276,6 +349,7 @@ async function run(argv: readonly string[], io: CliIO): Promise<number> {
     else io.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await broker.close();
+  lines!.close();
   validatorClose();
   io.out(args.json ? JSON.stringify({ event: 'stopped' }) : 'stopped');
   return EXIT_OK;

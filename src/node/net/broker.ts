@@ -107,34 +107,59 @@ function peerOf(socket: Socket): string {
   return `${host.includes(':') ? `[${host}]` : host}:${socket.remotePort ?? 0}`;
 }
 
-/** Reads ApiVersions v3's clientSoftwareName/Version from the first frames, without touching the machine. */
-function softwareSniffer(): { push(bytes: Uint8Array): void; readonly software: ClientSoftware } {
+/**
+ * Reads ApiVersions v3's clientSoftwareName/Version from the first frames, without touching the machine. Lazily:
+ * `push` only keeps the connection's first chunks (at most SNIFF_LIMIT_BYTES and the chunk that crosses it) until
+ * `seal()` (the connection has left ApiVersions and SaslHandshake behind, so no later byte can change the answer);
+ * they are decoded the first time `software` is read, which most connections never do (the machine names the
+ * client software of an authenticated connection itself).
+ */
+function softwareSniffer(): { push(bytes: Uint8Array): void; seal(): void; readonly sealed: boolean; readonly software: ClientSoftware } {
+  let chunks: Uint8Array[] | null = [];
   let seen = 0;
-  let done = false;
-  let software: ClientSoftware = null;
-  const frames = createFrameDecoder({ maxFrameBytes: SNIFF_LIMIT_BYTES });
-  return {
-    push(bytes) {
-      if (done) return;
-      seen += bytes.length;
+  let sealed = false;
+  let decoded: { software: ClientSoftware; chunks: number } | null = null;
+  const decode = (kept: readonly Uint8Array[]): ClientSoftware => {
+    let software: ClientSoftware = null;
+    let total = 0;
+    const frames = createFrameDecoder({ maxFrameBytes: SNIFF_LIMIT_BYTES });
+    // The same walk as over the chunks one by one as they came: frames in order, up to the first frame that is not
+    // ApiVersions, one that does not decode, or the limit.
+    for (const bytes of kept) {
+      total += bytes.length;
       try {
         frames.push(bytes);
         for (let frame = frames.next(); frame !== null; frame = frames.next()) {
           const request = decodeRequest(frame);
-          if (request.apiKey !== API_KEY.API_VERSIONS) {
-            done = true;
-            return;
-          }
+          if (request.apiKey !== API_KEY.API_VERSIONS) return software;
           const body = request.body as ApiVersionsRequest;
           if (body.clientSoftwareName !== undefined) software = { name: body.clientSoftwareName, version: body.clientSoftwareVersion ?? '' };
         }
       } catch {
-        done = true;
+        return software;
       }
-      if (seen > SNIFF_LIMIT_BYTES) done = true;
+      if (total > SNIFF_LIMIT_BYTES) return software;
+    }
+    return software;
+  };
+  return {
+    push(bytes) {
+      if (sealed || chunks === null) return;
+      chunks.push(bytes);
+      seen += bytes.length;
+      if (seen > SNIFF_LIMIT_BYTES) sealed = true;
+    },
+    seal() {
+      sealed = true;
+    },
+    get sealed() {
+      return sealed;
     },
     get software() {
-      return software;
+      if (chunks === null) return decoded!.software;
+      if (decoded === null || decoded.chunks !== chunks.length) decoded = { software: decode(chunks), chunks: chunks.length };
+      if (sealed) chunks = null;
+      return decoded.software;
     },
   };
 }
@@ -159,35 +184,56 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
   let boundPort = options.port;
   const tls = options.tls ?? null;
 
+  // Every connection's machine options, made once the address is bound (a connection never comes before).
+  let resolvedSessionOptions: BrokerSessionOptions | null = null;
+  const sessionOptions = (): BrokerSessionOptions => {
+    if (resolvedSessionOptions === null) {
+      const session = options.session ?? {};
+      resolvedSessionOptions = { ...session, broker: { nodeId: 0, host: boundHost, port: boundPort, ...session.broker } };
+    }
+    return resolvedSessionOptions;
+  };
+
   const handle = (socket: Socket, thumbprint: string | null | undefined): void => {
     const id = nextId++;
     const peer = peerOf(socket);
     sockets.add(socket);
     socket.setNoDelay(true);
     options.onEvent({ type: 'connected', connection: id, peer, tls: tls !== null, certificateThumbprint: thumbprint ?? null });
-    const sessionOptions = options.session ?? {};
-    const broker = {
-      nodeId: 0, host: boundHost, port: boundPort, ...sessionOptions.broker,
-    };
     // The options were checked once at start, so this does not throw.
-    const session: BrokerSession = createBrokerSession({ ...sessionOptions, broker }, now());
+    const session: BrokerSession = createBrokerSession(sessionOptions(), now());
     const sniffer = softwareSniffer();
     let lastToken: string | null = null;
     let closing: OAuthBearerError | null = null;
     let socketError: string | null = null;
     let timer: NodeJS.Timeout | null = null;
+    /** The machine's wake-up time the timer was set for. */
+    let timerAt = 0;
     let ended = false;
 
-    const schedule = (): void => {
-      if (timer !== null) clearTimeout(timer);
+    // One timer per connection, re-set only when the machine wants to wake earlier than it is set for: every
+    // request moves connections.max.idle.ms's deadline later, and a timer that fires before the machine's current
+    // time only sets itself again, so a connection costs one setTimeout instead of one per step.
+    const onTimer = (): void => {
       timer = null;
+      const at = session.pollTimeout();
+      if (at !== null && at > timerAt) schedule();
+      else step(() => session.handleTimeout(now()));
+    };
+    const schedule = (): void => {
       if (ended) return;
       const at = session.pollTimeout();
-      if (at === null) return;
-      timer = setTimeout(() => {
+      if (at === null) {
+        if (timer !== null) clearTimeout(timer);
         timer = null;
-        step(() => session.handleTimeout(now()));
-      }, Math.min(Math.max(0, at - now()), 2 ** 31 - 1));
+        return;
+      }
+      if (timer !== null) {
+        if (timerAt <= at) return;
+        clearTimeout(timer);
+      }
+      timerAt = at;
+      timer = setTimeout(onTimer, Math.min(Math.max(0, at - now()), 2 ** 31 - 1));
       timer.unref();
     };
 
@@ -266,8 +312,10 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
     step(() => {});
     socket.on('data', (chunk: Buffer) => {
       if (closing !== null) return;
-      sniffer.push(chunk);
+      if (!sniffer.sealed) sniffer.push(chunk);
       step(() => session.receive(chunk, now()));
+      // Past SaslHandshake no later byte can change what the sniffer finds.
+      if (!sniffer.sealed && (session.state === 'authenticating' || session.state === 'authenticated')) sniffer.seal();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       socketError = error.code ?? error.message;
