@@ -473,18 +473,12 @@ function isAll(text: string, flag: number): boolean {
  * @category Framing (SASL)
  */
 export function checkExtension(key: string, value: string): void {
-  const error = extensionError(key, value);
-  if (error !== null) throw error;
-}
-
-function extensionError(key: string, value: string): OAuthBearerError | null {
   if (key === 'auth' || key.length === 0 || !isAll(key, ALPHA)) {
-    return new OAuthBearerError('ERR_EXTENSION_KEY', `SASL extension key "${key.slice(0, 64)}" must be ASCII letters, not "auth"`);
+    throw new OAuthBearerError('ERR_EXTENSION_KEY', `SASL extension key "${key.slice(0, 64)}" must be ASCII letters, not "auth"`);
   }
   if (value.length === 0 || !isAll(value, VALUE)) {
-    return new OAuthBearerError('ERR_EXTENSION_VALUE', `SASL extension "${key.slice(0, 64)}" needs a non-empty value of ${VALUE_RULE}`);
+    throw new OAuthBearerError('ERR_EXTENSION_VALUE', `SASL extension "${key.slice(0, 64)}" needs a non-empty value of ${VALUE_RULE}`);
   }
-  return null;
 }
 
 /**
@@ -506,81 +500,41 @@ export function encodeClientResponse(fields: ClientResponseFields): Uint8Array {
   if (authzid !== undefined && typeof authzid !== 'string') throw notString('authzid');
   if (host !== undefined && typeof host !== 'string') throw notString('host');
   if (typeof token !== 'string') throw notB64Token(0);
-  // One exact-size array, each field checked as it is written into it: no intermediate string, no second copy.
-  // The checks run in the order of the fields' errors: token, authzid, host, port, then each extension.
-  const withAuthzid = authzid !== undefined && authzid !== '';
-  // Rare and short (Kafka's client never sends one): escaped and encoded apart, then copied.
-  const saslname = withAuthzid ? utf8Encoder.encode(escapeSaslname(authzid)) : EMPTY;
-  const portOk = port === undefined || (Number.isInteger(port) && port >= 1 && port <= 65535);
-  const portText = port !== undefined && portOk ? String(port) : '';
   const extensions = fields.extensions;
   const entries: [unknown, unknown][] = extensions === undefined ? [] : extensions instanceof Map ? [...extensions] : Object.entries(extensions);
-  let extensionBytes = 0;
+  let tail = '';
   for (const [key, value] of entries) {
     if (typeof key !== 'string') throw notString('an extension key');
     if (typeof value !== 'string') throw notString(`extension "${key.slice(0, 64)}"`);
-    extensionBytes += key.length + value.length + 2; // key=value %x01, if ASCII (checked as written)
+    tail += `${key}=${value}\x01`;
   }
-  const headerBytes = (withAuthzid ? 6 : 4) + saslname.length;
-  const hostBytes = host === undefined ? 0 : 6 + host.length;
-  const portBytes = port === undefined ? 0 : 6 + portText.length;
-  const tokenAt = headerBytes + hostBytes + portBytes + AUTH_BEARER.length;
-  const out = new Uint8Array(tokenAt + token.length + 1 + extensionBytes + 1);
-
-  if (!putB64Token(out, tokenAt, token)) throw notB64Token(token.length);
+  const withAuthzid = authzid !== undefined && authzid !== '';
+  let head = withAuthzid ? `n,a=${escapeSaslname(authzid)},\x01` : 'n,,\x01';
+  if (host !== undefined) head += `host=${host}\x01`;
+  if (port !== undefined) head += `port=${port}\x01`;
+  // RFC 7628 §3.1 auth kvpair: key "=" "Bearer" 1*SP b64token (RFC 6750 §2.1 credentials).
+  head += 'auth=Bearer ';
+  // One template through TextEncoder.encode, the cost of building the message unchecked; then each field is checked
+  // in the order of their errors. The message is all ASCII exactly when it has one byte per character: then the
+  // token's bytes are checked where they lie, two bytes a step; otherwise the token's characters are.
+  const out = utf8Encoder.encode(`${head}${token}\x01${tail}\x01`);
+  const ascii = out.length === head.length + token.length + tail.length + 2;
+  if (!(ascii ? isB64Bytes(out, head.length, head.length + token.length) : isB64Token(token))) throw notB64Token(token.length);
   // RFC 5801 §4 saslname: UTF-8 (which has no lone surrogate) without NUL.
   if (withAuthzid && NOT_SASLNAME.test(authzid)) throw new OAuthBearerError('ERR_AUTHZID', 'The authzid must be Unicode text without NUL');
-  out[0] = 0x6e; // n
-  out[1] = COMMA;
-  let p = 2;
-  if (withAuthzid) {
-    out[p++] = 0x61; // a
-    out[p++] = EQUALS;
-    out.set(saslname, p);
-    p += saslname.length;
-  }
-  out[p++] = COMMA;
-  out[p++] = KVSEP;
-  if (host !== undefined) {
-    p = putAscii(out, p, 'host=', ALPHA | VALUE);
-    const end = host.length === 0 ? -1 : putAscii(out, p, host, VALUE);
-    if (end < 0) throw new OAuthBearerError('ERR_KVPAIR', HOST_RULE);
-    p = end;
-    out[p++] = KVSEP;
-  }
-  if (port !== undefined) {
-    if (!portOk) throw portError(String(port));
-    p = putAscii(out, p, 'port=', ALPHA | VALUE);
-    p = putAscii(out, p, portText, VALUE);
-    out[p++] = KVSEP;
-  }
-  putAscii(out, p, AUTH_BEARER, VALUE);
-  p = tokenAt + token.length;
-  out[p++] = KVSEP;
+  if (host !== undefined && (host.length === 0 || !isAll(host, VALUE))) throw new OAuthBearerError('ERR_KVPAIR', HOST_RULE);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) throw portError(String(port));
   for (const [key, value] of entries as [string, string][]) {
-    const keyEnd = key === 'auth' || key.length === 0 ? -1 : putAscii(out, p, key, ALPHA);
-    // putAscii refuses what checkExtension refuses (the same classes), so its error is the one to throw.
-    if (keyEnd < 0) throw extensionError(key, value)!;
-    out[keyEnd] = EQUALS;
-    const valueEnd = value.length === 0 ? -1 : putAscii(out, keyEnd + 1, value, VALUE);
-    if (valueEnd < 0) throw extensionError(key, value)!;
+    checkExtension(key, value);
     if ((key === 'host' && host !== undefined) || (key === 'port' && port !== undefined)) {
       throw new OAuthBearerError('ERR_EXTENSION_KEY', repeated(key));
     }
-    p = valueEnd;
-    out[p++] = KVSEP;
   }
-  out[p] = KVSEP;
   return out;
 }
 
-// RFC 7628 §3.1 auth kvpair up to the token: key "=" "Bearer" 1*SP (RFC 6750 §2.1 credentials).
-const AUTH_BEARER = 'auth=Bearer ';
-const EMPTY = new Uint8Array(0);
 /** NUL, or a UTF-16 surrogate without its other half. */
 const NOT_SASLNAME = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-/** Strings at least this long are copied by TextEncoder.encodeInto and checked as bytes; shorter ones char by char. */
-const NATIVE_COPY_CHARS = 48;
 
 function notB64Token(length: number): OAuthBearerError {
   return new OAuthBearerError('ERR_TOKEN_SYNTAX', `The token (${length} characters) is not ${B64_RULE}`);
@@ -591,44 +545,11 @@ function notString(what: string): OAuthBearerError {
 }
 
 /**
- * Writes `text` at `p` when every character is ASCII in class `flag`; returns the end, or -1. Long texts are copied
- * natively and their bytes checked with {@link skip}: the byte after them is still 0, in no class, so it stops.
+ * True when bytes [p, end) are an RFC 6750 §2.1 b64token (`1*b64char *"="`). The byte at `end` is the kvpair's
+ * %x01, in no class, so {@link skip} stops there at the latest.
  */
-function putAscii(out: Uint8Array, p: number, text: string, flag: number): number {
-  const n = text.length;
-  if (n >= NATIVE_COPY_CHARS) return copyAscii(out, p, text) && skip(out, p, flag) === p + n ? p + n : -1;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0x7f || !(CLASS[c]! & flag)) return -1;
-    out[p++] = c;
-  }
-  return p;
-}
-
-/** Copies `text` to `out` at `p` with TextEncoder.encodeInto; false when it is not all ASCII. */
-function copyAscii(out: Uint8Array, p: number, text: string): boolean {
-  const n = text.length;
-  const { read, written } = utf8Encoder.encodeInto(text, out.subarray(p, p + n));
-  return read === n && written === n;
-}
-
-/** Writes an RFC 6750 §2.1 b64token (`1*b64char *"="`) at `p`, checking it; false when it is not one. */
-function putB64Token(out: Uint8Array, p: number, token: string): boolean {
-  const n = token.length;
-  const end = p + n;
-  let q: number;
-  if (n >= NATIVE_COPY_CHARS) {
-    if (!copyAscii(out, p, token)) return false;
-    q = n >= PAIR_CHECK_CHARS ? b64Pairs(out, p, end) : skip(out, p, B64);
-  } else {
-    for (let i = 0; i < n; i++) {
-      const c = token.charCodeAt(i);
-      if (c > 0x7f) return false;
-      out[p + i] = c;
-    }
-    q = p;
-    while (q < end && CLASS[out[q]!]! & B64) q++;
-  }
+function isB64Bytes(out: Uint8Array, p: number, end: number): boolean {
+  let q = end - p >= PAIR_CHECK_CHARS ? b64Pairs(out, p, end) : skip(out, p, B64);
   if (q === p) return false;
   while (q < end && out[q] === EQUALS) q++;
   return q === end;

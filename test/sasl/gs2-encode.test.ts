@@ -1,5 +1,5 @@
-// encodeClientResponse (one pass into a preallocated array) against the string-building encoder it replaced, kept
-// here as the reference: the same bytes for every input, or the same error (code and message).
+// encodeClientResponse (one template through TextEncoder.encode, then checks on its bytes) against the string-building
+// encoder of before issue 13, kept as the reference: the same bytes for every input, or the same error (code and message).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { OAuthBearerError } from '../../src/errors.js';
