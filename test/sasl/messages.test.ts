@@ -7,7 +7,7 @@ import { OAuthBearerError } from '../../src/errors.js';
 import { checkExtension, decodeClientResponse, encodeClientResponse, type ClientResponseFields, type Gs2Profile } from '../../src/sasl/gs2.js';
 import { decodeErrorChallenge, encodeErrorChallenge, errorChallengeText, type ErrorChallengeFields } from '../../src/sasl/challenge.js';
 import { createClient } from '../../src/sasl/client.js';
-import { createServer, type ServerOptions } from '../../src/sasl/server.js';
+import { authenticateStep, createServer, type ServerOptions } from '../../src/sasl/server.js';
 import type { BearerToken } from '../../src/token.js';
 
 const enc = new TextEncoder();
@@ -348,5 +348,146 @@ describe('server machine refusals', () => {
     expect(failure(createServer({ reauthentication: true }).receive(enc.encode('x')))).toMatchObject({
       code: 'ERR_GS2_MESSAGE', kafkaErrorMessage: 'Authentication failed during re-authentication due to invalid credentials with SASL mechanism OAUTHBEARER',
     });
+  });
+});
+
+describe('edges the refusals depend on', () => {
+  const decodeRefusal = (text: string, profile: Gs2Profile = 'rfc7628') => {
+    const got = refusal(() => decodeClientResponse(enc.encode(text), { profile }));
+    return `${got.code}: ${got.message}`;
+  };
+  const A = '\x01auth=Bearer a\x01\x01';
+
+  it('a one-byte message other than %x01 is framing, not a lone %x01', () => {
+    expect(decodeRefusal('x')).toBe('ERR_GS2_MESSAGE: Expected a final %x01, found byte 0x78 at 0');
+  });
+
+  it('"F" needs its comma; "a" needs its "="', () => {
+    expect(decodeRefusal(`Fn,,${A}`)).toBe('ERR_GS2_HEADER: Expected the GS2 flag "n" or "y" (no channel binding), found byte 0x46 at 0');
+    expect(decodeRefusal(`n,ax,${A}`)).toBe('ERR_GS2_HEADER: Expected "," or "a=<authzid>,", found byte 0x61 at 2');
+  });
+
+  it('only "=2C" and "=3D" are escapes, and only an "=" starts one', () => {
+    for (const [authzid, at] of [['a=2x', 5], ['a=xC', 5], ['a=3x', 5], ['a=xD', 5], ['a=4D', 5], ['x\u00002C', 5]] as const) {
+      expect(decodeRefusal(`n,a=${authzid},${A}`)).toContain(`found byte 0x${authzid.charCodeAt(at - 4).toString(16).padStart(2, '0')} at ${at}`);
+    }
+    // An "=" whose next byte is the message's last: not an escape.
+    expect(decodeRefusal('n,a=x=\x01')).toBe('ERR_AUTHZID: Expected UTF-8 without NUL in the authzid ("=" as =3D, "," as =2C), then ",", found byte 0x3d at 5');
+    expect(decodeClientResponse(enc.encode(`n,a==2c=3d,${A}`)).authzid).toBe(',=');
+  });
+
+  it('a key that starts with "auth" is an extension', () => {
+    for (const profile of ['rfc7628', 'kafka'] as const) {
+      expect(decodeClientResponse(enc.encode(`n,,\x01authx=v\x01auth=Bearer a\x01\x01`), { profile }).extensions).toEqual(new Map([['authx', 'v']]));
+    }
+  });
+
+  it('the token must follow the scheme after at least one space', () => {
+    expect(decodeRefusal('n,,\x01auth=Bearer/abc\x01\x01')).toMatch(/^ERR_TOKEN_SYNTAX: /);
+    expect(decodeRefusal('n,,\x01auth=Bearer-abc\x01\x01', 'kafka')).toMatch(/^ERR_TOKEN_SYNTAX: /);
+  });
+
+  it('positions after a multi-byte authzid: token, scheme, extensions and host are the right slices', () => {
+    const r = decodeClientResponse(enc.encode('n,a=\u00e9\u20ac,\x01host=h\x01k=v\x01auth=bearer tok==\x01\x01'));
+    expect([r.authzid, r.token, r.scheme, r.host, [...r.extensions]]).toEqual(['\u00e9\u20ac', 'tok==', 'bearer', 'h', [['k', 'v']]]);
+    expect(refusal(() => decodeClientResponse(enc.encode('n,a=\u00e9,\x01auth=Basic x\x01\x01'))).code).toBe('ERR_AUTH_SCHEME');
+  });
+
+  it('long keys and values are cut in messages', () => {
+    const key = 'k'.repeat(100);
+    expect(decodeRefusal(`n,,\x01${key}=1\x01${key}=2${A}`)).toBe(`ERR_KVPAIR: The "${'k'.repeat(64)}" kvpair is repeated; send each key once`);
+    expect(decodeRefusal(`n,,\x01port=${'9'.repeat(40)}${A}`)).toBe(`ERR_KVPAIR: The port must be 1 to 65535 (no leading zeros), not "${'9'.repeat(16)}"`);
+    expect(refusal(() => encodeClientResponse({ token: 'a', extensions: { [`${key}1`]: 'v' } })).message).toBe(`SASL extension key "${'k'.repeat(64)}" must be ASCII letters, not "auth"`);
+    expect(refusal(() => encodeClientResponse({ token: 'a', extensions: { [key]: '' } })).message).toBe(`SASL extension "${'k'.repeat(64)}" needs a non-empty value of printable ASCII, space, tab, CR or LF`);
+    expect(refusal(() => encodeClientResponse({ token: 'a', extensions: { [key]: 1 as unknown as string } })).message).toBe(`encodeClientResponse: extension "${'k'.repeat(64)}" must be a string`);
+  });
+
+  it('only a Uint8Array is a message, whatever its realm; other views are not', () => {
+    for (const view of [new Uint16Array(4), new DataView(new ArrayBuffer(4)), new Int8Array(4)]) {
+      expect(refusal(() => decodeClientResponse(view as unknown as Uint8Array)).code).toBe('ERR_USAGE_ARGUMENT');
+    }
+  });
+
+  it('an undecodable challenge keeps the UTF-8 error, which names the challenge', () => {
+    try {
+      decodeErrorChallenge(new Uint8Array([0xff]));
+      expect.unreachable();
+    } catch (err) {
+      expect(((err as Error).cause as Error).message).toBe('The error challenge is not valid UTF-8');
+    }
+  });
+
+  it('client: every send is its own array; a non-library error at start leaves the client where it was', () => {
+    const one = createClient({ token: 'a' });
+    one.start();
+    const a = one.receive(enc.encode('x'));
+    if (a.action !== 'send') throw new Error(a.action);
+    a.message[0] = 9;
+    const two = createClient({ token: 'a' });
+    two.start();
+    const b = two.receive(enc.encode('x'));
+    expect(b).toMatchObject({ action: 'send', message: new Uint8Array([1]), challenge: null });
+    const broken = createClient(null as unknown as ClientResponseFields);
+    expect(() => broken.start()).toThrow(TypeError);
+    expect(broken.state).toBe('initial');
+    const bad = createClient({ token: 'a b' });
+    expect(() => bad.start()).toThrow(OAuthBearerError);
+    expect(bad.state).toBe('failure');
+  });
+
+  it('client: start() after a challenge or after success is a usage error', () => {
+    const challenged = createClient({ token: 'a' });
+    challenged.start();
+    challenged.receive(enc.encode('{"status":"invalid_token"}'));
+    expect(refusal(() => challenged.start())).toEqual({ code: 'ERR_USAGE_STATE', status: undefined, message: 'start() is not allowed while the client is awaiting-failure' });
+    const done = createClient({ token: 'a' });
+    done.start();
+    done.receive(new Uint8Array(0));
+    expect(refusal(() => done.fail('x'))).toEqual({ code: 'ERR_USAGE_STATE', status: undefined, message: 'fail() is not allowed while the client is success' });
+    expect(done.state).toBe('success');
+  });
+
+  it('server: calls out of order while challenged or checking extensions are usage errors', () => {
+    const challenged = createServer();
+    challenged.receive(enc.encode('n,,\x01auth=Bearer a\x01\x01'));
+    challenged.tokenValidated({ error: new OAuthBearerError('ERR_JWT_EXPIRED', 'expired', { status: 'invalid_token' }) });
+    expect(refusal(() => challenged.tokenValidated({ token: { value: 'a', principal: 'p', scope: [], lifetimeMs: 1, startTimeMs: null } })).message).toBe('tokenValidated() is not allowed while the server is challenged');
+    expect(refusal(() => challenged.extensionsChecked({ valid: [] })).message).toBe('extensionsChecked() is not allowed while the server is challenged');
+    const checking = createServer();
+    checking.receive(enc.encode('n,,\x01auth=Bearer a\x01\x01'));
+    checking.tokenValidated({ token: { value: 'a', principal: 'p', scope: [], lifetimeMs: 1, startTimeMs: null } });
+    expect(refusal(() => checking.tokenValidated({ error: new Error('x') })).message).toBe('tokenValidated() is not allowed while the server is checking-extensions');
+    expect(refusal(() => checking.receive(new Uint8Array([1]))).message).toBe('receive() is not allowed while the server is checking-extensions');
+  });
+
+  it('server: a validator that returns a function is not a token', () => {
+    const server = createServer();
+    server.receive(enc.encode('n,,\x01auth=Bearer a\x01\x01'));
+    const step = server.tokenValidated({ token: Object.assign(() => undefined, { principal: 'p' }) as unknown as BearerToken });
+    expect(step).toMatchObject({ action: 'finish', outcome: { state: 'failure', error: { code: 'ERR_VALIDATOR' } } });
+  });
+
+  it('server: long names are cut in the messages of refused and unknown extensions', () => {
+    const key = 'k'.repeat(100);
+    const server = () => {
+      const s = createServer();
+      s.receive(enc.encode(`n,,\x01auth=Bearer a\x01${key}=v\x01\x01`));
+      s.tokenValidated({ token: { value: 'a', principal: 'p', scope: [], lifetimeMs: 1, startTimeMs: null } });
+      return s;
+    };
+    expect(server().extensionsChecked({ valid: [], invalid: new Map([[key, 'no']]) })).toMatchObject({ outcome: { error: { message: `1 SASL extensions were refused: ${'k'.repeat(64)}` } } });
+    expect(server().extensionsChecked({ valid: [`${key}x`] })).toMatchObject({ outcome: { error: { message: `The extensions validator marked "${'k'.repeat(64)}" valid, which the client did not send` } } });
+  });
+
+  it('authenticateStep: an extensions validator that throws fails the exchange, its error kept as the cause', async () => {
+    const crash = new Error('down');
+    const reply = await authenticateStep(createServer(), enc.encode('n,,\x01auth=Bearer a\x01\x01'), {
+      validator: () => ({ value: 'a', principal: 'p', scope: [], lifetimeMs: 1, startTimeMs: null }),
+      extensionsValidator: () => {
+        throw crash;
+      },
+      context: { nowMs: 0 },
+    });
+    expect(reply).toMatchObject({ state: 'failure', challenge: null, kafkaErrorMessage: null, error: { code: 'ERR_VALIDATOR', message: 'The extensions validator failed', cause: crash } });
   });
 });
