@@ -4,10 +4,9 @@
  * with a lone `%x01` (§3.2.3).
  * @module
  */
-import { OAuthBearerError } from '../errors.js';
+import { OAuthBearerError, type ErrorCode, type ProtocolStatus } from '../errors.js';
 import { decodeUtf8, encodeUtf8 } from '../encoding/utf8.js';
-import { isBytes } from './gs2.js';
-import { parseJsonObject } from '../encoding/json.js';
+import { checkBytes, tooLarge } from './gs2.js';
 
 /**
  * Largest error challenge decoded: 65536 bytes. The object holds three short strings (a status, a scope list, a
@@ -78,11 +77,11 @@ export function encodeErrorChallenge(fields: ErrorChallengeFields, options: Enco
 export function errorChallengeText(fields: ErrorChallengeFields, options: EncodeErrorChallengeOptions = {}): string {
   const { status, scope, openidConfiguration } = fields;
   if (typeof status !== 'string' || status.length === 0) {
-    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'An error challenge needs a non-empty status such as "invalid_token" (RFC 7628 §3.2.2)');
+    throw badField('ERR_USAGE_ARGUMENT', 'status', 'a non-empty string');
   }
   for (const [name, value] of [['scope', scope], ['openidConfiguration', openidConfiguration]] as const) {
     if (value !== undefined && value !== null && typeof value !== 'string') {
-      throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `The error challenge's ${name} must be a string`);
+      throw badField('ERR_USAGE_ARGUMENT', name, 'a string');
     }
   }
   const separator = options.style === 'kafka' ? ', ' : ',';
@@ -105,34 +104,36 @@ export function errorChallengeText(fields: ErrorChallengeFields, options: Encode
  * @category Framing (SASL)
  */
 export function decodeErrorChallenge(bytes: Uint8Array, options: { maxBytes?: number } = {}): ErrorChallenge {
-  if (!isBytes(bytes)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'decodeErrorChallenge: the message must be a Uint8Array');
+  checkBytes(bytes, 'decodeErrorChallenge');
   const max = options.maxBytes ?? MAX_CHALLENGE_BYTES;
-  if (bytes.length > max) {
-    throw new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The error challenge is ${bytes.length} bytes; the limit is ${max}`, { status: 'invalid_response' });
-  }
-  let object: Record<string, unknown>;
+  if (bytes.length > max) throw tooLarge('error challenge', bytes.length, max, 'maxBytes', 'invalid_response');
+  // The text is at most as long as the bytes, so the byte bound above bounds JSON.parse too.
+  let object: unknown;
+  let cause: unknown;
   try {
-    object = parseJsonObject(decodeUtf8(bytes, 'error challenge'), { what: 'error challenge', maxLength: max });
-  } catch (cause) {
-    throw new OAuthBearerError('ERR_CHALLENGE', `The server's error challenge (${bytes.length} bytes) is not a UTF-8 JSON object (RFC 7628 §3.2.2)`, {
+    object = JSON.parse(decodeUtf8(bytes, 'error challenge'));
+  } catch (error) {
+    cause = error;
+  }
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+    throw new OAuthBearerError('ERR_CHALLENGE', `The error challenge (${bytes.length} bytes) is not a UTF-8 JSON object`, {
       status: 'invalid_response',
       cause,
     });
   }
-  const status = object.status;
-  if (typeof status !== 'string' || status.length === 0) {
-    throw new OAuthBearerError('ERR_CHALLENGE', 'The server\'s error challenge has no "status" string (RFC 7628 §3.2.2: status is REQUIRED)', {
-      status: 'invalid_response',
-    });
-  }
+  const status = (object as { status?: unknown }).status;
+  if (typeof status !== 'string' || status.length === 0) throw badField('ERR_CHALLENGE', 'status', 'a non-empty string', 'invalid_response');
   return { status, scope: optionalMember(object, 'scope'), openidConfiguration: optionalMember(object, 'openid-configuration') };
 }
 
-function optionalMember(object: Record<string, unknown>, name: string): string | null {
+function optionalMember(object: object, name: string): string | null {
   if (!Object.hasOwn(object, name)) return null;
-  const value = object[name];
-  if (typeof value !== 'string') {
-    throw new OAuthBearerError('ERR_CHALLENGE', `The server's error challenge has a non-string "${name}" (RFC 7628 §3.2.2)`, { status: 'invalid_response' });
-  }
+  const value = (object as Record<string, unknown>)[name];
+  if (typeof value !== 'string') throw badField('ERR_CHALLENGE', name, 'a string or absent', 'invalid_response');
   return value;
+}
+
+/** A field of an error challenge is wrong: the caller's (encode) or the server's (decode, with a status). */
+function badField(code: ErrorCode, name: string, rule: string, status?: ProtocolStatus): OAuthBearerError {
+  return new OAuthBearerError(code, `The error challenge's "${name}" must be ${rule}`, { status });
 }

@@ -7,7 +7,7 @@
  */
 import { OAuthBearerError } from '../errors.js';
 import { decodeErrorChallenge, type ErrorChallenge } from './challenge.js';
-import { encodeClientResponse, isBytes, type ClientResponseFields } from './gs2.js';
+import { checkBytes, encodeClientResponse, type ClientResponseFields } from './gs2.js';
 
 /**
  * Where a client exchange stands.
@@ -130,7 +130,7 @@ export function createClient(fields: ClientResponseFields): Client {
           // Kafka: IllegalSaslStateException("Unexpected challenge in Sasl client state RECEIVE_SERVER_MESSAGE_AFTER_FAILURE").
           throw failWith(
             s.challenge,
-            new OAuthBearerError('ERR_UNEXPECTED_MESSAGE', 'The server sent another message after its error challenge; only the final failure may follow'),
+            new OAuthBearerError('ERR_UNEXPECTED_MESSAGE', 'The server sent a message after its error challenge; only the final failure may follow'),
           );
         }
         if (event.type === 'fail') return failWith(s.challenge, finalFailure(event.message, s.challenge));
@@ -143,7 +143,7 @@ export function createClient(fields: ClientResponseFields): Client {
         break;
       case 'failure':
         if (event.type === 'receive') {
-          throw new OAuthBearerError('ERR_UNEXPECTED_MESSAGE', 'The SASL exchange already failed; no further server message is expected');
+          throw new OAuthBearerError('ERR_UNEXPECTED_MESSAGE', 'The server sent a message after the exchange failed');
         }
         break;
     }
@@ -155,16 +155,16 @@ export function createClient(fields: ClientResponseFields): Client {
       return state.kind;
     },
     get challenge() {
-      return state.kind === 'awaiting-failure' || state.kind === 'failure' ? state.challenge : null;
+      return 'challenge' in state ? state.challenge : null;
     },
     get error() {
-      return state.kind === 'failure' ? state.error : null;
+      return 'error' in state ? state.error : null;
     },
     start() {
       return dispatch({ type: 'start' }) as Uint8Array;
     },
     receive(bytes) {
-      if (!isBytes(bytes)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'receive: the message must be a Uint8Array');
+      checkBytes(bytes, 'receive');
       return dispatch({ type: 'receive', bytes }) as ClientStep;
     },
     fail(message) {
@@ -175,7 +175,7 @@ export function createClient(fields: ClientResponseFields): Client {
 
 function finalFailure(message: string, challenge: ErrorChallenge | null): OAuthBearerError {
   return new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `The server failed the SASL exchange: ${message.slice(0, 500)}`, {
-    ...(challenge === null ? {} : { status: challenge.status }),
-    ...(challenge?.scope == null ? {} : { scope: challenge.scope }),
+    status: challenge?.status,
+    scope: challenge?.scope ?? undefined,
   });
 }

@@ -12,7 +12,7 @@
  * rule is a function named as its RFC names it, the rule quoted above it.
  * @module
  */
-import { OAuthBearerError, type ErrorCode } from '../errors.js';
+import { OAuthBearerError, type ErrorCode, type ProtocolStatus } from '../errors.js';
 
 /**
  * Default bound on a client response: 524288 bytes, Kafka's broker limit on a SASL frame
@@ -98,8 +98,9 @@ for (let c = 0; c < 256; c++) {
   let f = 0;
   if (alpha) f |= ALPHA;
   if ((c >= 0x21 && c <= 0x7e) || c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) f |= VALUE;
-  if (alpha || digit || '-._~+/'.includes(String.fromCharCode(c))) f |= B64;
-  if (alpha || digit || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c))) f |= TCHAR;
+  const char = String.fromCharCode(c);
+  if (alpha || digit || '-._~+/'.includes(char)) f |= B64;
+  if (alpha || digit || "!#$%&'*+-.^_`|~".includes(char)) f |= TCHAR;
   if (alpha || digit || c === 0x5f) f |= WORD;
   if (c >= 0x01 && c <= 0x7f && c !== COMMA && c !== EQUALS) f |= SAFE_ASCII | SAFE_UTF8;
   if (c >= 0x80) f |= SAFE_UTF8;
@@ -129,16 +130,45 @@ const asciiDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 /**
- * True for a Uint8Array, also one from another realm (a vm context, jsdom's TextEncoder), where `instanceof` fails.
+ * Refuses anything but a Uint8Array, also accepting one from another realm (a vm context, jsdom's TextEncoder),
+ * where `instanceof` fails.
  * @internal
  */
-export function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor.name === 'Uint8Array');
+export function checkBytes(value: unknown, caller: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor.name === 'Uint8Array'))) {
+    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `${caller}: the message must be a Uint8Array`);
+  }
+}
+
+/**
+ * The error for a message over its size bound, which names the option that raises it.
+ * @internal
+ */
+export function tooLarge(what: string, length: number, max: number, option: string, status: ProtocolStatus): OAuthBearerError {
+  return new OAuthBearerError('ERR_INPUT_TOO_LARGE', `The ${what} is ${length} bytes, over the limit of ${max} (${option})`, { status });
 }
 
 function invalid(code: ErrorCode, message: string): OAuthBearerError {
   return new OAuthBearerError(code, message, { status: 'invalid_request' });
 }
+
+/** A decoding error at byte `p`: `Expected <what>, found byte 0x2c at 7` (or `found the end at 7`). */
+function expected(code: ErrorCode, bytes: Uint8Array, p: number, what: string): OAuthBearerError {
+  const b = bytes[p];
+  return invalid(code, `Expected ${what}, found ${b === undefined ? 'the end' : `byte 0x${b.toString(16).padStart(2, '0')}`} at ${p}`);
+}
+
+/** The message for a kvpair key given twice (decoder) or as both a field and an extension (encoder). */
+function repeated(key: string): string {
+  return `The "${key.slice(0, 64)}" kvpair is repeated; send each key once`;
+}
+
+// Rules the messages of both directions state.
+const VALUE_RULE = 'printable ASCII, space, tab, CR or LF';
+const HOST_RULE = `The host must be non-empty ${VALUE_RULE}`;
+const B64_RULE = 'a b64token (letters, digits, "-._~+/", then optional "=" padding)';
+const AUTH_SYNTAX = `The "auth" value must be "Bearer", spaces, then ${B64_RULE}`;
+const NOT_BEARER = 'The "auth" scheme must be Bearer (OAUTHBEARER carries bearer tokens only)';
 
 /** The parser's state: the position, the fields read so far, and where the last `auth` credentials lie. */
 class Scan {
@@ -181,20 +211,16 @@ class Scan {
  * @category Framing (SASL)
  */
 export function decodeClientResponse(bytes: Uint8Array, options: DecodeClientResponseOptions = {}): ClientResponse {
-  if (!isBytes(bytes)) {
-    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'decodeClientResponse: the message must be a Uint8Array');
-  }
+  checkBytes(bytes, 'decodeClientResponse');
   const max = options.maxMessageBytes ?? MAX_CLIENT_RESPONSE_BYTES;
-  if (bytes.length > max) {
-    throw invalid('ERR_INPUT_TOO_LARGE', `The client response is ${bytes.length} bytes; the limit is ${max} (maxMessageBytes)`);
-  }
+  if (bytes.length > max) throw tooLarge('client response', bytes.length, max, 'maxMessageBytes', 'invalid_request');
   const scan = new Scan(bytes, asciiDecoder.decode(bytes), options.profile === 'kafka');
   clientResp(scan);
   // Last, as Kafka does: a scheme other than Bearer is reported only for an otherwise well-formed message.
   checkCredentials(scan);
   const { text, shift, authzidRaw } = scan;
   return {
-    authzid: authzidRaw !== null && authzidRaw.includes('=') ? unescapeSaslname(authzidRaw) : authzidRaw,
+    authzid: authzidRaw && unescapeSaslname(authzidRaw), // null, or a non-empty name
     authzidRaw,
     token: text.slice(scan.tokenStart - shift, scan.tokenEnd - shift),
     scheme: text.slice(scan.schemeStart - shift, scan.schemeEnd - shift),
@@ -209,31 +235,24 @@ export function decodeClientResponse(bytes: Uint8Array, options: DecodeClientRes
 // The lone kvsep form is only the client's reply to an error challenge (§3.2.3), never an initial response.
 function clientResp(s: Scan): void {
   const { bytes } = s;
-  if (bytes.length === 0) throw invalid('ERR_GS2_MESSAGE', 'The client response is empty; it must start with a GS2 header such as "n,,"');
-  if (bytes.length === 1 && bytes[0] === KVSEP) {
-    throw invalid('ERR_GS2_MESSAGE', 'A lone %x01 ends a failed exchange (RFC 7628 §3.2.3); it is not an initial client response');
+  const n = bytes.length;
+  if (n === 1 && bytes[0] === KVSEP) {
+    throw invalid('ERR_GS2_MESSAGE', 'A lone %x01 only ends a failed exchange (RFC 7628 §3.2.3)');
   }
   // Every kvpair and the message end with %x01; checking the last byte first bounds every scan below.
-  if (bytes[bytes.length - 1] !== KVSEP) {
-    throw invalid('ERR_GS2_MESSAGE', 'The client response does not end with %x01 (RFC 7628 §3.1: kvsep *kvpair kvsep)');
-  }
+  if (n === 0) throw expected('ERR_GS2_MESSAGE', bytes, 0, 'a GS2 header such as "n,,"');
+  if (bytes[n - 1] !== KVSEP) throw expected('ERR_GS2_MESSAGE', bytes, n - 1, 'a final %x01');
   gs2Header(s);
-  if (s.pos >= bytes.length || bytes[s.pos] !== KVSEP) {
-    throw invalid('ERR_GS2_MESSAGE', `Expected %x01 after the GS2 header at byte ${s.pos} (RFC 7628 §3.1)`);
-  }
+  // The header ends with ",", never with the last byte, so the byte after it exists.
+  if (bytes[s.pos] !== KVSEP) throw expected('ERR_GS2_MESSAGE', bytes, s.pos, '%x01 after the GS2 header');
   s.pos++;
-  while (true) {
-    if (s.pos >= bytes.length) {
-      throw invalid('ERR_GS2_MESSAGE', 'The client response ends without its final %x01 (RFC 7628 §3.1)');
-    }
-    if (bytes[s.pos] === KVSEP) break;
+  while (bytes[s.pos] !== KVSEP) {
+    if (s.pos === n) throw expected('ERR_GS2_MESSAGE', bytes, n, 'a final %x01');
     kvpair(s);
   }
   s.pos++;
-  if (s.pos !== bytes.length) {
-    throw invalid('ERR_GS2_MESSAGE', `The client response has ${bytes.length - s.pos} bytes after its final %x01 (RFC 7628 §3.1)`);
-  }
-  if (s.authCount === 0) throw invalid('ERR_AUTH_MISSING', 'The client response has no "auth" kvpair (RFC 7628 §3.1: auth is REQUIRED)');
+  if (s.pos !== n) throw expected('ERR_GS2_MESSAGE', bytes, s.pos, 'the end after the final %x01');
+  if (s.authCount === 0) throw invalid('ERR_AUTH_MISSING', 'The client response has no "auth" kvpair; send "auth=Bearer <token>"');
 }
 
 // RFC 5801 §4:
@@ -247,29 +266,18 @@ function gs2Header(s: Scan): void {
   let p = 0;
   if (!s.kafka && bytes[0] === 0x46 /* F */ && bytes[1] === COMMA) p = 2;
   const flag = bytes[p];
-  if (flag === 0x6e /* n */ || (flag === 0x79 /* y */ && !s.kafka)) {
-    p++;
-  } else if (flag === 0x70 /* p */ && !s.kafka) {
-    // RFC 7628 defines no channel binding (there is no OAUTHBEARER-PLUS), so a client that used one is refused.
-    throw invalid('ERR_GS2_HEADER', 'The GS2 header asks for channel binding ("p="), which OAUTHBEARER does not support; send "n"');
-  } else {
-    throw invalid(
-      'ERR_GS2_HEADER',
-      s.kafka
-        ? 'The GS2 header must start with "n," (Kafka accepts no other channel-binding flag)'
-        : 'The GS2 header must start with the channel-binding flag "n" or "y" (RFC 5801 §4)',
-    );
+  // RFC 7628 defines no channel binding (there is no OAUTHBEARER-PLUS), so "p=" is refused as any other flag.
+  if (!(flag === 0x6e /* n */ || (flag === 0x79 /* y */ && !s.kafka))) {
+    throw expected('ERR_GS2_HEADER', bytes, p, `the GS2 flag "n"${s.kafka ? '' : ' or "y" (no channel binding)'}`);
   }
-  if (bytes[p] !== COMMA) throw invalid('ERR_GS2_HEADER', `Expected "," after the GS2 channel-binding flag at byte ${p}`);
+  if (bytes[++p] !== COMMA) throw expected('ERR_GS2_HEADER', bytes, p, '"," after the GS2 flag');
   p++;
   if (bytes[p] === 0x61 /* a */ && bytes[p + 1] === EQUALS) {
     s.pos = p + 2;
     saslname(s);
     p = s.pos;
   }
-  if (bytes[p] !== COMMA) {
-    throw invalid('ERR_GS2_HEADER', `Expected "," or "a=<authzid>," at byte ${p} of the GS2 header (RFC 5801 §4)`);
-  }
+  if (bytes[p] !== COMMA) throw expected('ERR_GS2_HEADER', bytes, p, '"," or "a=<authzid>,"');
   s.pos = p + 1;
 }
 
@@ -284,44 +292,27 @@ function saslname(s: Scan): void {
   const safe = s.kafka ? SAFE_ASCII : SAFE_UTF8;
   const start = s.pos;
   let p = start;
-  let nonAscii = false;
-  while (p < bytes.length) {
+  // Past the end, bytes[p] is undefined: in no class and not "=", so the loop stops.
+  for (;;) {
     const b = bytes[p]!;
-    if (CLASS[b]! & safe) {
-      if (b >= 0x80) nonAscii = true;
-      p++;
-    } else if (b === EQUALS && escapeAt(bytes, p + 1, s.kafka)) {
-      p += 3;
-    } else {
-      break;
-    }
+    if (CLASS[b]! & safe) p++;
+    else if (b === EQUALS && escapeAt(bytes, p + 1, s.kafka)) p += 3;
+    else break;
   }
-  // Empty only when the comma follows at once; any other first byte is reported as itself below.
-  if (p === start && bytes[p] === COMMA) {
-    throw invalid('ERR_AUTHZID', 'The authzid after "a=" is empty; omit "a=" or send a name (RFC 5801 §4 saslname)');
+  if (bytes[p] !== COMMA) {
+    // A stray "=", a byte outside the profile's class, or the end (the last %x01 is a safe byte): reported as
+    // itself, so a refused first byte is never called empty.
+    throw expected('ERR_AUTHZID', bytes, p, `${s.kafka ? 'ASCII 0x01-0x7F' : 'UTF-8 without NUL'} in the authzid ("=" as =3D, "," as =2C), then ","`);
   }
-  const b = bytes[p];
-  if (b === EQUALS) {
-    throw invalid('ERR_AUTHZID', `The authzid has "=" at byte ${p} not followed by ${s.kafka ? '"2C" or "3D"' : '"2C" or "3D" (any case)'}; write "=" as =3D and "," as =2C (RFC 5801 §4)`);
+  if (p === start) throw invalid('ERR_AUTHZID', 'The authzid after "a=" is empty; omit "a=" or send a name');
+  let raw: string;
+  try {
+    raw = utf8Decoder.decode(bytes.subarray(start, p));
+  } catch (cause) {
+    throw new OAuthBearerError('ERR_AUTHZID', 'The authzid is not valid UTF-8', { status: 'invalid_request', cause });
   }
-  if (b !== COMMA) {
-    throw invalid(
-      'ERR_AUTHZID',
-      b === undefined
-        ? 'The client response ends inside the authzid'
-        : `The authzid has byte 0x${b.toString(16).padStart(2, '0')} at ${p}, which ${s.kafka ? 'Kafka does not accept (ASCII 0x01-0x7F only)' : 'a saslname cannot hold (RFC 5801 §4)'}`,
-    );
-  }
-  if (nonAscii) {
-    try {
-      s.authzidRaw = utf8Decoder.decode(bytes.subarray(start, p));
-    } catch (cause) {
-      throw new OAuthBearerError('ERR_AUTHZID', 'The authzid is not valid UTF-8 (RFC 5801 §4 saslname)', { status: 'invalid_request', cause });
-    }
-    s.shift = p - start - s.authzidRaw.length;
-  } else {
-    s.authzidRaw = s.text.slice(start, p);
-  }
+  s.authzidRaw = raw;
+  s.shift = p - start - raw.length;
   s.pos = p;
 }
 
@@ -345,26 +336,19 @@ function kvpair(s: Scan): void {
   let p = skip(bytes, keyStart, ALPHA);
   const stop = bytes[p]!;
   if (stop !== EQUALS || p === keyStart) {
-    if (stop === KVSEP && p > keyStart) throw invalid('ERR_KVPAIR', `The kvpair at byte ${keyStart} has no "=" (RFC 7628 §3.1: key "=" value)`);
-    throw invalid('ERR_EXTENSION_KEY', `The kvpair key at byte ${keyStart} must be one or more ASCII letters (RFC 7628 §3.1: key = 1*ALPHA)`);
+    throw expected(stop === KVSEP && p > keyStart ? 'ERR_KVPAIR' : 'ERR_EXTENSION_KEY', bytes, p, 'a key of ASCII letters, then "="');
   }
   const eq = p++;
-  const isAuth = eq - keyStart === 4 && bytes[keyStart] === 0x61 && bytes[keyStart + 1] === 0x75 && bytes[keyStart + 2] === 0x74 && bytes[keyStart + 3] === 0x68;
+  const isAuth = eq - keyStart === 4 && s.text.startsWith('auth', keyStart - s.shift);
   if (isAuth) {
-    if (s.authCount > 0 && !s.kafka) throw invalid('ERR_KVPAIR', 'The client response has two "auth" kvpairs; send one');
+    if (s.authCount > 0 && !s.kafka) throw invalid('ERR_KVPAIR', repeated('auth'));
     s.authCount++;
     p = credentials(s, p);
   }
   p = skip(bytes, p, VALUE);
-  if (bytes[p] !== KVSEP) {
-    throw invalid(
-      isAuth ? 'ERR_TOKEN_SYNTAX' : 'ERR_EXTENSION_VALUE',
-      `The value of the kvpair at byte ${keyStart} has byte 0x${bytes[p]!.toString(16).padStart(2, '0')} at ${p}; values are VCHAR, SP, HTAB, CR and LF (RFC 7628 §3.1)`,
-    );
-  }
-  if (s.kafka && p === eq + 1) {
-    throw invalid(isAuth ? 'ERR_TOKEN_SYNTAX' : 'ERR_EXTENSION_VALUE', `The value of the kvpair at byte ${keyStart} is empty, which Kafka does not accept`);
-  }
+  const code = isAuth ? 'ERR_TOKEN_SYNTAX' : 'ERR_EXTENSION_VALUE';
+  if (bytes[p] !== KVSEP) throw expected(code, bytes, p, `a value of ${VALUE_RULE}`);
+  if (s.kafka && p === eq + 1) throw expected(code, bytes, p, 'a value (Kafka refuses empty ones)');
   if (!isAuth) kvpairValue(s, keyStart, eq, p);
   s.pos = p + 1;
 }
@@ -378,14 +362,14 @@ function kvpairValue(s: Scan, keyStart: number, eq: number, end: number): void {
     // Kafka puts the kvpairs in a HashMap: a repeated key keeps its last value.
     s.extensions.set(key, value);
   } else if (key === 'host') {
-    if (s.host !== null) throw invalid('ERR_KVPAIR', 'The client response has two "host" kvpairs; send one');
-    if (value.length === 0) throw invalid('ERR_KVPAIR', 'The "host" kvpair is empty; send the host name the client connected to (RFC 7628 §3.1)');
+    if (s.host !== null) throw invalid('ERR_KVPAIR', repeated(key));
+    if (value.length === 0) throw invalid('ERR_KVPAIR', HOST_RULE);
     s.host = value;
   } else if (key === 'port') {
-    if (s.port !== null) throw invalid('ERR_KVPAIR', 'The client response has two "port" kvpairs; send one');
+    if (s.port !== null) throw invalid('ERR_KVPAIR', repeated(key));
     s.port = portValue(value);
   } else {
-    if (s.extensions.has(key)) throw invalid('ERR_KVPAIR', `The client response repeats the kvpair key "${key.slice(0, 64)}"; send each key once`);
+    if (s.extensions.has(key)) throw invalid('ERR_KVPAIR', repeated(key));
     s.extensions.set(key, value);
   }
 }
@@ -413,40 +397,28 @@ function credentials(s: Scan, start: number): number {
   return p;
 }
 
-/** True when bytes [start, end) spell "bearer" in any case. */
-function isBearer(bytes: Uint8Array, start: number, end: number): boolean {
-  return (
-    end - start === 6 &&
-    (bytes[start]! | 0x20) === 0x62 &&
-    (bytes[start + 1]! | 0x20) === 0x65 &&
-    (bytes[start + 2]! | 0x20) === 0x61 &&
-    (bytes[start + 3]! | 0x20) === 0x72 &&
-    (bytes[start + 4]! | 0x20) === 0x65 &&
-    (bytes[start + 5]! | 0x20) === 0x72
-  );
-}
-
 function checkCredentials(s: Scan): void {
-  const { bytes } = s;
-  if (s.kafka) {
-    // Kafka matches the whole auth pattern first ("invalid 'auth' format"), then compares the scheme.
-    if (!s.authWellFormed) throw invalid('ERR_TOKEN_SYNTAX', 'The "auth" value must be "Bearer", one or more spaces, then a b64token (RFC 6750 §2.1)');
-    if (!isBearer(bytes, s.schemeStart, s.schemeEnd)) throw invalid('ERR_AUTH_SCHEME', 'The "auth" scheme is not Bearer; OAUTHBEARER carries bearer tokens only');
-    return;
+  const { bytes, schemeStart, schemeEnd, shift } = s;
+  // The scheme's class is ASCII, where toLowerCase is ASCII case folding (RFC 7235 §2.1: case-insensitive).
+  const bearer = s.text.slice(schemeStart - shift, schemeEnd - shift).toLowerCase() === 'bearer';
+  // Kafka matches the whole auth pattern first ("invalid 'auth' format"), then compares the scheme; the RFC profile
+  // reports a complete scheme other than Bearer first. A well-formed value has its scheme ended by a space, so in
+  // the RFC profile the last check below never fires.
+  if (!s.kafka && schemeEnd > schemeStart && (bytes[schemeEnd] === SP || bytes[schemeEnd] === KVSEP) && !bearer) {
+    throw invalid('ERR_AUTH_SCHEME', NOT_BEARER);
   }
-  const schemeEnded = s.schemeEnd > s.schemeStart && (bytes[s.schemeEnd] === SP || bytes[s.schemeEnd] === KVSEP);
-  if (schemeEnded && !isBearer(bytes, s.schemeStart, s.schemeEnd)) {
-    throw invalid('ERR_AUTH_SCHEME', 'The "auth" scheme is not Bearer; OAUTHBEARER carries bearer tokens only (RFC 7628 §3.1)');
-  }
-  if (!s.authWellFormed) throw invalid('ERR_TOKEN_SYNTAX', 'The "auth" value must be "Bearer", one or more spaces, then a b64token (RFC 6750 §2.1)');
+  if (!s.authWellFormed) throw invalid('ERR_TOKEN_SYNTAX', AUTH_SYNTAX);
+  if (!bearer) throw invalid('ERR_AUTH_SCHEME', NOT_BEARER);
 }
 
 // RFC 7628 §3.1: port is "a decimal positive integer string without leading zeros"; TCP ports end at 65535.
 function portValue(value: string): number {
-  if (!/^[1-9][0-9]{0,4}$/.test(value) || Number(value) > 65535) {
-    throw invalid('ERR_KVPAIR', 'The "port" kvpair must be a decimal integer from 1 to 65535 without leading zeros (RFC 7628 §3.1)');
-  }
+  if (!/^[1-9][0-9]{0,4}$/.test(value) || Number(value) > 65535) throw portError(`"${value.slice(0, 16)}"`, 'invalid_request');
   return Number(value);
+}
+
+function portError(shown: string, status?: ProtocolStatus): OAuthBearerError {
+  return new OAuthBearerError('ERR_KVPAIR', `The port must be 1 to 65535 (no leading zeros), not ${shown}`, { status });
 }
 
 /** Undoes the saslname escapes `=2C` → `,` and `=3D` → `=` (RFC 5801 §4; any case, as ABNF strings are). */
@@ -501,15 +473,11 @@ function isAll(text: string, flag: number): boolean {
  * @category Framing (SASL)
  */
 export function checkExtension(key: string, value: string): void {
-  if (key === 'auth') throw new OAuthBearerError('ERR_EXTENSION_KEY', 'A SASL extension cannot be named "auth"; that key carries the token (RFC 7628 §3.1)');
-  if (key.length === 0 || !isAll(key, ALPHA)) {
-    throw new OAuthBearerError('ERR_EXTENSION_KEY', `SASL extension key "${key.slice(0, 64)}" must be one or more ASCII letters (RFC 7628 §3.1 key = 1*ALPHA)`);
+  if (key === 'auth' || key.length === 0 || !isAll(key, ALPHA)) {
+    throw new OAuthBearerError('ERR_EXTENSION_KEY', `SASL extension key "${key.slice(0, 64)}" must be ASCII letters, not "auth"`);
   }
   if (value.length === 0 || !isAll(value, VALUE)) {
-    throw new OAuthBearerError(
-      'ERR_EXTENSION_VALUE',
-      `The value of SASL extension "${key}" (${value.length} characters) must be non-empty printable ASCII, space, tab, CR or LF (Kafka's rule; RFC 7628 §3.1 value)`,
-    );
+    throw new OAuthBearerError('ERR_EXTENSION_VALUE', `SASL extension "${key.slice(0, 64)}" needs a non-empty value of ${VALUE_RULE}`);
   }
 }
 
@@ -529,140 +497,59 @@ export function checkExtension(key: string, value: string): void {
  */
 export function encodeClientResponse(fields: ClientResponseFields): Uint8Array {
   const { authzid, token, host, port } = fields;
-  if (authzid !== undefined && typeof authzid !== 'string') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'encodeClientResponse: authzid must be a string');
-  if (host !== undefined && typeof host !== 'string') throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'encodeClientResponse: host must be a string');
+  if (authzid !== undefined && typeof authzid !== 'string') throw notString('authzid');
+  if (host !== undefined && typeof host !== 'string') throw notString('host');
   if (typeof token !== 'string') throw notB64Token(0);
-  // One exact-size array, each field checked as it is written into it: no intermediate string, no second copy.
-  // The checks run in the order of the fields' errors: token, authzid, host, port, then each extension.
-  const withAuthzid = authzid !== undefined && authzid !== '';
-  const authzidBytes = withAuthzid ? saslnameBytes(authzid) : 0;
-  const portOk = port === undefined || (Number.isInteger(port) && port >= 1 && port <= 65535);
-  const portText = port !== undefined && portOk ? String(port) : '';
-  const keys: string[] = [];
-  const values: string[] = [];
-  let extensionBytes = 0;
   const extensions = fields.extensions;
-  if (extensions !== undefined) {
-    if (extensions instanceof Map) {
-      for (const [key, value] of extensions) extensionBytes += extensionEntry(keys, values, key, value);
-    } else {
-      for (const key of Object.keys(extensions)) extensionBytes += extensionEntry(keys, values, key, (extensions as Record<string, string>)[key]);
-    }
+  const entries: [unknown, unknown][] = extensions === undefined ? [] : extensions instanceof Map ? [...extensions] : Object.entries(extensions);
+  let tail = '';
+  for (const [key, value] of entries) {
+    if (typeof key !== 'string') throw notString('an extension key');
+    if (typeof value !== 'string') throw notString(`extension "${key.slice(0, 64)}"`);
+    tail += `${key}=${value}\x01`;
   }
-  const headerBytes = 2 + (withAuthzid ? 2 + Math.max(authzidBytes, 0) : 0) + 2;
-  const hostBytes = host === undefined ? 0 : 6 + host.length;
-  const portBytes = port === undefined ? 0 : 6 + portText.length;
-  const tokenAt = headerBytes + hostBytes + portBytes + AUTH_BEARER.length;
-  const out = new Uint8Array(tokenAt + token.length + 1 + extensionBytes + 1);
-
-  if (!putB64Token(out, tokenAt, token)) throw notB64Token(token.length);
-  if (authzidBytes < 0) throw new OAuthBearerError('ERR_AUTHZID', 'The authzid must be Unicode text without NUL (RFC 5801 §4 saslname)');
-  out[0] = 0x6e; // n
-  out[1] = COMMA;
-  let p = 2;
-  if (withAuthzid) {
-    out[p++] = 0x61; // a
-    out[p++] = EQUALS;
-    p = putSaslname(out, p, authzid);
-  }
-  out[p++] = COMMA;
-  out[p++] = KVSEP;
-  if (host !== undefined) {
-    p = putAscii(out, p, 'host=', ALPHA | VALUE);
-    const end = host.length === 0 ? -1 : putAscii(out, p, host, VALUE);
-    if (end < 0) throw new OAuthBearerError('ERR_KVPAIR', 'The host must be non-empty printable ASCII (RFC 7628 §3.1 value)');
-    p = end;
-    out[p++] = KVSEP;
-  }
-  if (port !== undefined) {
-    if (!portOk) throw new OAuthBearerError('ERR_KVPAIR', `The port must be an integer from 1 to 65535, not ${String(port)}`);
-    p = putAscii(out, p, 'port=', ALPHA | VALUE);
-    p = putAscii(out, p, portText, VALUE);
-    out[p++] = KVSEP;
-  }
-  putAscii(out, p, AUTH_BEARER, VALUE);
-  p = tokenAt + token.length;
-  out[p++] = KVSEP;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const value = values[i]!;
-    const keyEnd = key === 'auth' || key.length === 0 ? -1 : putAscii(out, p, key, ALPHA);
-    if (keyEnd < 0) refuseExtension(key, value);
-    out[keyEnd] = EQUALS;
-    const valueEnd = value.length === 0 ? -1 : putAscii(out, keyEnd + 1, value, VALUE);
-    if (valueEnd < 0) refuseExtension(key, value);
+  const withAuthzid = authzid !== undefined && authzid !== '';
+  let head = withAuthzid ? `n,a=${escapeSaslname(authzid)},\x01` : 'n,,\x01';
+  if (host !== undefined) head += `host=${host}\x01`;
+  if (port !== undefined) head += `port=${port}\x01`;
+  // RFC 7628 §3.1 auth kvpair: key "=" "Bearer" 1*SP b64token (RFC 6750 §2.1 credentials).
+  head += 'auth=Bearer ';
+  // One template through TextEncoder.encode, the cost of building the message unchecked; then each field is checked
+  // in the order of their errors. The message is all ASCII exactly when it has one byte per character: then the
+  // token's bytes are checked where they lie, two bytes a step; otherwise the token's characters are.
+  const out = utf8Encoder.encode(`${head}${token}\x01${tail}\x01`);
+  const ascii = out.length === head.length + token.length + tail.length + 2;
+  if (!(ascii ? isB64Bytes(out, head.length, head.length + token.length) : isB64Token(token))) throw notB64Token(token.length);
+  // RFC 5801 §4 saslname: UTF-8 (which has no lone surrogate) without NUL.
+  if (withAuthzid && NOT_SASLNAME.test(authzid)) throw new OAuthBearerError('ERR_AUTHZID', 'The authzid must be Unicode text without NUL');
+  if (host !== undefined && (host.length === 0 || !isAll(host, VALUE))) throw new OAuthBearerError('ERR_KVPAIR', HOST_RULE);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) throw portError(String(port));
+  for (const [key, value] of entries as [string, string][]) {
+    checkExtension(key, value);
     if ((key === 'host' && host !== undefined) || (key === 'port' && port !== undefined)) {
-      throw new OAuthBearerError('ERR_EXTENSION_KEY', `SASL extension "${key}" repeats the ${key} kvpair; give it once`);
+      throw new OAuthBearerError('ERR_EXTENSION_KEY', repeated(key));
     }
-    p = valueEnd;
-    out[p++] = KVSEP;
   }
-  out[p] = KVSEP;
   return out;
 }
 
-// RFC 7628 §3.1 auth kvpair up to the token: key "=" "Bearer" 1*SP (RFC 6750 §2.1 credentials).
-const AUTH_BEARER = 'auth=Bearer ';
-/** Strings at least this long are copied by TextEncoder.encodeInto and checked as bytes; shorter ones char by char. */
-const NATIVE_COPY_CHARS = 48;
+/** NUL, or a UTF-16 surrogate without its other half. */
+const NOT_SASLNAME = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function notB64Token(length: number): OAuthBearerError {
-  return new OAuthBearerError('ERR_TOKEN_SYNTAX', `The token (${length} characters) is not an RFC 6750 §2.1 b64token: letters, digits, "-._~+/", then optional "=" padding`);
+  return new OAuthBearerError('ERR_TOKEN_SYNTAX', `The token (${length} characters) is not ${B64_RULE}`);
 }
 
-/** Records one extension for {@link encodeClientResponse}; returns its bytes as written (`key=value` %x01) if ASCII. */
-function extensionEntry(keys: string[], values: string[], key: unknown, value: unknown): number {
-  if (typeof key !== 'string' || typeof value !== 'string') {
-    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', `encodeClientResponse: SASL extension ${typeof key === 'string' ? `"${key.slice(0, 64)}"` : 'keys'} must be ${typeof key === 'string' ? 'a string value' : 'strings'}`);
-  }
-  keys.push(key);
-  values.push(value);
-  return key.length + value.length + 2;
-}
-
-/** Throws the error {@link checkExtension} gives for an extension the fast path refused. */
-function refuseExtension(key: string, value: string): never {
-  checkExtension(key, value);
-  throw new OAuthBearerError('ERR_EXTENSION_VALUE', `SASL extension "${key.slice(0, 64)}" cannot be written`);
+function notString(what: string): OAuthBearerError {
+  return new OAuthBearerError('ERR_USAGE_ARGUMENT', `encodeClientResponse: ${what} must be a string`);
 }
 
 /**
- * Writes `text` at `p` when every character is ASCII in class `flag`; returns the end, or -1. Long texts are copied
- * natively and their bytes checked with {@link skip}: the byte after them is still 0, in no class, so it stops.
+ * True when bytes [p, end) are an RFC 6750 §2.1 b64token (`1*b64char *"="`). The byte at `end` is the kvpair's
+ * %x01, in no class, so {@link skip} stops there at the latest.
  */
-function putAscii(out: Uint8Array, p: number, text: string, flag: number): number {
-  const n = text.length;
-  if (n >= NATIVE_COPY_CHARS) {
-    const { read, written } = utf8Encoder.encodeInto(text, out.subarray(p, p + n));
-    if (read !== n || written !== n) return -1;
-    return skip(out, p, flag) === p + n ? p + n : -1;
-  }
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0x7f || !(CLASS[c]! & flag)) return -1;
-    out[p++] = c;
-  }
-  return p;
-}
-
-/** Writes an RFC 6750 §2.1 b64token (`1*b64char *"="`) at `p`, checking it; false when it is not one. */
-function putB64Token(out: Uint8Array, p: number, token: string): boolean {
-  const n = token.length;
-  const end = p + n;
-  let q: number;
-  if (n >= NATIVE_COPY_CHARS) {
-    const { read, written } = utf8Encoder.encodeInto(token, out.subarray(p, end));
-    if (read !== n || written !== n) return false;
-    q = n >= PAIR_CHECK_CHARS ? b64Pairs(out, p, end) : skip(out, p, B64);
-  } else {
-    for (let i = 0; i < n; i++) {
-      const c = token.charCodeAt(i);
-      if (c > 0x7f) return false;
-      out[p + i] = c;
-    }
-    q = p;
-    while (q < end && CLASS[out[q]!]! & B64) q++;
-  }
+function isB64Bytes(out: Uint8Array, p: number, end: number): boolean {
+  let q = end - p >= PAIR_CHECK_CHARS ? b64Pairs(out, p, end) : skip(out, p, B64);
   if (q === p) return false;
   while (q < end && out[q] === EQUALS) q++;
   return q === end;
@@ -693,49 +580,5 @@ function b64Pairs(out: Uint8Array, p: number, end: number): number {
   // At the first pair that failed (or the odd last byte), finish byte by byte.
   p += 2 * i;
   while (p < end && CLASS[out[p]!]! & B64) p++;
-  return p;
-}
-
-/** The UTF-8 length of `authzid` written as a saslname (`=` and `,` as three bytes), or -1 with NUL or a lone surrogate. */
-function saslnameBytes(authzid: string): number {
-  let bytes = 0;
-  for (let i = 0; i < authzid.length; i++) {
-    const c = authzid.charCodeAt(i);
-    if (c < 0x80) {
-      if (c === 0) return -1;
-      bytes += c === EQUALS || c === COMMA ? 3 : 1;
-    } else if (c < 0x800) {
-      bytes += 2;
-    } else if (c >= 0xd800 && c <= 0xdbff) {
-      const next = authzid.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return -1;
-      bytes += 4;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      return -1;
-    } else {
-      bytes += 3;
-    }
-  }
-  return bytes;
-}
-
-/** Writes `authzid` escaped as a saslname (RFC 5801 §4: `=` as =3D, `,` as =2C) at `p`; returns the end. */
-function putSaslname(out: Uint8Array, p: number, authzid: string): number {
-  for (let i = 0; i < authzid.length; i++) {
-    const c = authzid.charCodeAt(i);
-    if (c >= 0x80) {
-      const rest = escapeSaslname(authzid.slice(i));
-      return p + utf8Encoder.encodeInto(rest, out.subarray(p)).written;
-    }
-    if (c === EQUALS || c === COMMA) {
-      out[p] = EQUALS;
-      out[p + 1] = c === EQUALS ? 0x33 : 0x32;
-      out[p + 2] = c === EQUALS ? 0x44 : 0x43;
-      p += 3;
-    } else {
-      out[p++] = c;
-    }
-  }
   return p;
 }

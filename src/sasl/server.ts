@@ -12,7 +12,7 @@
 import { OAuthBearerError, isOAuthBearerError } from '../errors.js';
 import type { BearerToken, ExtensionsValidator, ExtensionsVerdict, TokenValidator, ValidationContext } from '../token.js';
 import { acceptAllExtensions } from '../token.js';
-import { decodeClientResponse, isBytes, type ClientResponse, type Gs2Profile } from './gs2.js';
+import { checkBytes, decodeClientResponse, type ClientResponse, type Gs2Profile } from './gs2.js';
 import { errorChallengeText } from './challenge.js';
 import { encodeUtf8 } from '../encoding/utf8.js';
 
@@ -153,10 +153,11 @@ export function createServer(options: ServerOptions = {}): Server {
   }
   const kafka = profile === 'kafka';
   const fixedMessage = kafkaFixedMessage(options.reauthentication === true);
+  const decodeOptions = { ...options, profile };
   let state: ServerState = { kind: 'initial' };
 
   const finish = (outcome: ServerOutcome): ServerStep => {
-    state = outcome.state === 'success' ? { kind: 'success', outcome } : { kind: 'failure', outcome };
+    state = { kind: outcome.state, outcome } as ServerState;
     return { action: 'finish', outcome };
   };
   const fail = (error: OAuthBearerError, kafkaErrorMessage: string | null): ServerStep =>
@@ -165,7 +166,7 @@ export function createServer(options: ServerOptions = {}): Server {
   const evaluateInitialResponse = (bytes: Uint8Array): ServerStep => {
     let response: ClientResponse;
     try {
-      response = decodeClientResponse(bytes, { profile, ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }) });
+      response = decodeClientResponse(bytes, decodeOptions);
     } catch (err) {
       if (!isOAuthBearerError(err)) throw err;
       // Kafka: a non-Bearer scheme raises IllegalArgumentException (OAuthBearerClientInitialResponse reads the wrong
@@ -182,13 +183,9 @@ export function createServer(options: ServerOptions = {}): Server {
       const error = result.error;
       if (!isOAuthBearerError(error) || error.status === undefined || error.status === '') {
         // No protocol status: an internal failure. Kafka's broker closes the connection without a response.
-        const wrapped = new OAuthBearerError('ERR_VALIDATOR', 'The token validator failed without a status; the exchange cannot continue', { cause: error });
-        return fail(wrapped, null);
+        return fail(new OAuthBearerError('ERR_VALIDATOR', 'The token validator failed without a protocol status', { cause: error }), null);
       }
-      const text = errorChallengeText(
-        { status: error.status, scope: error.scope ?? null, openidConfiguration: options.openidConfiguration ?? null },
-        { style: kafka ? 'kafka' : 'compact' },
-      );
+      const text = errorChallengeText({ status: error.status, scope: error.scope, openidConfiguration: options.openidConfiguration }, { style: kafka ? 'kafka' : 'compact' });
       state = { kind: 'challenged', challengeText: text, status: error.status, scope: error.scope ?? null, cause: error };
       return { action: 'send', challenge: encodeUtf8(text), cause: error };
     }
@@ -201,7 +198,7 @@ export function createServer(options: ServerOptions = {}): Server {
     if (authzid !== null && authzid !== token.principal) {
       const message = `Authentication failed: Client requested an authorization id (${authzid}) that is different from the token's principal name (${token.principal})`;
       return fail(
-        new OAuthBearerError('ERR_AUTHZID_MISMATCH', `The authzid (${authzid.length} characters) is not the token's principal; send no authzid or the principal itself`),
+        new OAuthBearerError('ERR_AUTHZID_MISMATCH', "The authzid is not the token's principal; send none or the principal"),
         message,
       );
     }
@@ -211,7 +208,7 @@ export function createServer(options: ServerOptions = {}): Server {
 
   const onExtensionsChecked = (response: ClientResponse, token: BearerToken, verdict: ExtensionsVerdict | { readonly error: unknown }): ServerStep => {
     if ('error' in verdict) {
-      return fail(new OAuthBearerError('ERR_VALIDATOR', 'The extensions validator failed; the exchange cannot continue', { cause: verdict.error }), null);
+      return fail(new OAuthBearerError('ERR_VALIDATOR', 'The extensions validator failed', { cause: verdict.error }), null);
     }
     const invalid = verdict.invalid;
     if (invalid !== undefined && invalid.size > 0) {
@@ -226,7 +223,7 @@ export function createServer(options: ServerOptions = {}): Server {
       const value = response.extensions.get(name);
       if (value === undefined) {
         // Kafka's OAuthBearerExtensionsValidatorCallback.valid throws IllegalArgumentException for such a name.
-        return fail(new OAuthBearerError('ERR_VALIDATOR', `The extensions validator marked "${name.slice(0, 64)}" valid, but the client sent no such extension`), null);
+        return fail(new OAuthBearerError('ERR_VALIDATOR', `The extensions validator marked "${name.slice(0, 64)}" valid, which the client did not send`), null);
       }
       validated.set(name, value);
     }
@@ -246,9 +243,9 @@ export function createServer(options: ServerOptions = {}): Server {
           if (event.bytes.length === 1 && event.bytes[0] === 0x01) {
             // The validator's own error stays the cause, so the reason (expired, wrong audience) reaches the log.
             return fail(
-              new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `Authentication failed: the token was refused with status "${s.status}": ${s.cause.message}`, {
+              new OAuthBearerError('ERR_AUTHENTICATION_FAILED', `The token was refused with status "${s.status}": ${s.cause.message}`, {
                 status: s.status,
-                ...(s.scope === null ? {} : { scope: s.scope }),
+                scope: s.scope ?? undefined,
                 cause: s.cause,
               }),
               s.challengeText,
@@ -266,10 +263,8 @@ export function createServer(options: ServerOptions = {}): Server {
         break;
       case 'success':
       case 'failure':
-        if (event.type === 'receive') {
-          throw new OAuthBearerError('ERR_UNEXPECTED_MESSAGE', `The SASL exchange already ended in ${s.kind}; no further client message is expected`);
-        }
-        throw new OAuthBearerError('ERR_USAGE_STATE', `${event.type}() called after the SASL exchange ended; create a new server for a new exchange`);
+        if (event.type === 'receive') throw new OAuthBearerError('ERR_UNEXPECTED_MESSAGE', `The client sent a message after the exchange ended in ${s.kind}`);
+        break;
     }
     throw new OAuthBearerError('ERR_USAGE_STATE', `${event.type}() is not allowed while the server is ${s.kind}`);
   };
@@ -279,7 +274,7 @@ export function createServer(options: ServerOptions = {}): Server {
       return state.kind;
     },
     receive(bytes) {
-      if (!isBytes(bytes)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'receive: the message must be a Uint8Array');
+      checkBytes(bytes, 'receive');
       return dispatch({ type: 'receive', bytes });
     },
     tokenValidated(result) {
@@ -360,13 +355,9 @@ export async function authenticateStep(server: Server, bytes: Uint8Array, option
       }
       case 'send':
         return { challenge: step.challenge, state: 'continue', cause: step.cause };
-      case 'finish': {
-        const outcome = step.outcome;
-        if (outcome.state === 'success') {
-          return { challenge: outcome.challenge, state: 'success', principal: outcome.principal, token: outcome.token, extensions: outcome.extensions };
-        }
-        return { challenge: null, state: 'failure', error: outcome.error, kafkaErrorMessage: outcome.kafkaErrorMessage };
-      }
+      case 'finish':
+        // A success outcome carries its own (empty) challenge; a failure sends none.
+        return { challenge: null, ...step.outcome };
     }
   }
 }
