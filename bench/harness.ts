@@ -16,6 +16,7 @@
  *   timed in the state it leaves the thread pool and the microtask queue in, the same state as its asynchronous
  *   floor, whatever ran before it. Compare asynchronous cases with asynchronous floors in a group of their own.
  */
+import { seededRandom } from '../src/node/cli/fuzz.js';
 
 export interface BenchCase {
   name: string;
@@ -61,17 +62,8 @@ export interface BenchOptions {
   order?: 'shuffled' | 'rotating';
 }
 
-/** mulberry32: a tiny seeded PRNG, enough to shuffle case order reproducibly. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the seeded PRNG `oauthbearer probe --fuzz` already uses, to shuffle case order reproducibly. */
+export const mulberry32 = seededRandom;
 
 function argValue(flag: string): string | undefined {
   const argv = process.argv;
