@@ -222,9 +222,13 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
 
   const onHandshake = (body: SaslHandshakeResponse): void => {
     if (body.errorCode !== ERROR_CODE.NONE) {
+      // SaslClientAuthenticator.handleSaslHandshakeResponse's three texts (Kafka names the error; we give its code).
+      const enabled = `[${body.mechanisms.join(', ')}]`;
       const text = body.errorCode === ERROR_CODE.UNSUPPORTED_SASL_MECHANISM
-        ? `Client SASL mechanism '${OAUTHBEARER}' not enabled in the server, enabled mechanisms are [${body.mechanisms.join(', ')}]`
-        : `The broker answered SaslHandshake with error code ${body.errorCode}${body.errorCode === ERROR_CODE.ILLEGAL_SASL_STATE ? ' (ILLEGAL_SASL_STATE: it does not take a re-authentication now)' : ''}`;
+        ? `Client SASL mechanism '${OAUTHBEARER}' not enabled in the server, enabled mechanisms are ${enabled}`
+        : body.errorCode === ERROR_CODE.ILLEGAL_SASL_STATE
+          ? `Unexpected handshake request with client mechanism ${OAUTHBEARER}, enabled mechanisms are ${enabled} (ILLEGAL_SASL_STATE: the broker does not take a re-authentication now)`
+          : `Unknown error code ${body.errorCode}, client mechanism is ${OAUTHBEARER}, enabled mechanisms are ${enabled}`;
       fail(new OAuthBearerError('ERR_AUTHENTICATION_FAILED', text));
       return;
     }
