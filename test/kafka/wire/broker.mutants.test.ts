@@ -318,6 +318,24 @@ describe('requests before the handshake', () => {
   });
 });
 
+describe('a failed or closed connection', () => {
+  it('reads nothing more, whatever receive is given, while it waits out the delay and once closed', () => {
+    const h = harness({ failedAuthenticationDelayMs: 100 });
+    h.send(metadata(1, null));
+    expect(h.broker.state).toBe('closed');
+    expect(() => h.broker.receive(null as never, T0 + 1)).not.toThrow();
+    h.send(apiVersions(3), T0 + 2);
+    h.timeout(T0 + 100);
+    h.closeReason();
+    expect(() => h.broker.receive('x' as never, T0 + 101)).not.toThrow();
+    h.send(apiVersions(3), T0 + 102);
+    h.timeout(T0 + 10 ** 9);
+    expect(h.of('request')).toHaveLength(1);
+    expect(h.log.at(-1)!.type).toBe('close');
+    expect(h.broker.pollTimeout()).toBeNull();
+  });
+});
+
 describe('SaslHandshake', () => {
   it('answers an enabled mechanism with the enabled list, and refuses another with UNSUPPORTED_SASL_MECHANISM and the list', () => {
     const h = harness({ mechanisms: ['OAUTHBEARER', 'PLAIN'] });
@@ -335,6 +353,14 @@ describe('SaslHandshake', () => {
     refused.timeout(T0 + 10);
     expect(refused.answer(17, 1).body).toEqual({ errorCode: 33, mechanisms: ['OAUTHBEARER', 'PLAIN'] });
     expect(refused.closeReason()).toBe(failure!.error);
+  });
+
+  it('names at most 64 characters of an enabled mechanism it cannot run', () => {
+    const long = `X-${'M'.repeat(80)}`;
+    const h = harness({ mechanisms: [long] });
+    h.send(handshake(long));
+    h.send(authenticate(new Uint8Array([0])));
+    expect(h.of('authentication-failed')[0]!.error.message).toBe(`This broker authenticates OAUTHBEARER only, not ${long.slice(0, 64)}: Authentication failed during authentication due to invalid credentials with SASL mechanism ${long}`);
   });
 
   it('closes on a handshake whose body does not parse, keeping the decoder\'s error as cause', () => {
@@ -779,6 +805,8 @@ describe('KIP-368 re-authentication', () => {
       expect(failure!.error.message).toBe("This broker authenticates OAUTHBEARER only, not PLAIN: SASL mechanism 'PLAIN' requested by client is not supported for re-authentication of mechanism 'OAUTHBEARER'");
       expect(failure).toMatchObject({ kafkaErrorCode: null, kafkaErrorMessage: null, reauthentication: true });
       expect(h.of('send')).toHaveLength(3);
+      // After a v1 handshake the token comes in a SaslAuthenticate request, read (and reported) as one.
+      expect(h.of('request').map((r) => r.apiKey)).toEqual(version === 1 ? [17, 36, 17, 36] : [17, 36, 17]);
       h.closeReason();
     }
   });

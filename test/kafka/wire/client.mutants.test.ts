@@ -183,8 +183,9 @@ describe('entry points and their states', () => {
     h.timeout(T0 + 30_000);
     h.closeReason();
     usage(() => h.client.requestMetadata(T0), 'ERR_USAGE_STATE', 'requestMetadata() needs an open session; the client session is closed');
-    // A closed session reads nothing and has no timer.
+    // A closed session reads nothing, whatever it is given, and has no timer.
     h.receive(encodeFrame(EMPTY));
+    expect(() => h.client.receive(null as never, T0)).not.toThrow();
     h.timeout(T0 + 10 ** 9);
     expect(h.log.at(-1)!.type).toBe('close');
     expect(h.client.pollTimeout()).toBeNull();
@@ -539,6 +540,20 @@ describe('Metadata', () => {
     for (let a = v0.client.poll(); a !== null; a = v0.client.poll()) drained.push(a);
     const sent = [...v0.of('send'), ...drained.filter((a): a is Extract<ClientAction, { type: 'send' }> => a.type === 'send')];
     expect(decodeRequest(sent.at(-1)!.bytes.subarray(4))).toMatchObject({ apiKey: 3, apiVersion: 0, body: { topics: [] } });
+  });
+
+  it('a request made while the token is awaited waits for the authentication', () => {
+    const h = harness();
+    h.start();
+    h.reply({ errorCode: 0, apiKeys: versionsWith({}), throttleTimeMs: 0 });
+    h.reply({ errorCode: 0, mechanisms: ['OAUTHBEARER'] });
+    expect(h.client.state).toBe('need-token');
+    h.client.requestMetadata(h.now, ['x']);
+    expect(h.client.poll()).toBeNull();
+    h.provide();
+    expect(h.last().apiKey).toBe(36);
+    h.reply({ errorCode: 0, errorMessage: '', authBytes: EMPTY, sessionLifetimeMs: 0 });
+    expect([h.last().apiKey, h.last().body]).toMatchObject([3, { topics: [{ name: 'x' }], allowAutoTopicCreation: false }]);
   });
 
   it('a broker without Metadata in ApiVersions is asked at v0', () => {
