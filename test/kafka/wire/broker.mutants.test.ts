@@ -454,7 +454,7 @@ describe('SaslAuthenticate (handshake v1)', () => {
   });
 
   it('an error challenge goes out with error code 0 and session lifetime 0; the %x01 reply gets SASL_AUTHENTICATION_FAILED', () => {
-    const refusal = new OAuthBearerError('ERR_TOKEN_EXPIRED', 'The token expired', { status: 'invalid_token' });
+    const refusal = new OAuthBearerError('ERR_JWT_EXPIRED', 'The token expired', { status: 'invalid_token' });
     const h = harness({ validate: () => ({ error: refusal }) });
     h.send(handshake());
     h.send(authenticate(gs2('alice', T0 + 60_000)));
@@ -571,7 +571,7 @@ describe('SaslHandshake v0: raw tokens', () => {
   });
 
   it('sends the error challenge bare and closes after the %x01 reply without an answer or Kafka error code', () => {
-    const h = harness({ validate: () => ({ error: new OAuthBearerError('ERR_TOKEN_EXPIRED', 'expired', { status: 'invalid_token' }) }) });
+    const h = harness({ validate: () => ({ error: new OAuthBearerError('ERR_JWT_EXPIRED', 'expired', { status: 'invalid_token' }) }) });
     h.send(handshake('OAUTHBEARER', 0));
     h.send(encodeFrame(gs2('alice', T0 + 60_000)));
     expect(new TextDecoder().decode(h.of('send').at(-1)!.bytes.subarray(4))).toBe('{"status":"invalid_token"}');

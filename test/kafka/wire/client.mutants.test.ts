@@ -15,7 +15,7 @@ const text = (s: string) => new TextEncoder().encode(s);
 const versionsWith = (changes: Record<number, [number, number] | null>): ApiVersion[] => {
   const out: ApiVersion[] = SUPPORTED_VERSIONS.filter((v) => changes[v.apiKey] !== null).map((v) => {
     const c = changes[v.apiKey];
-    return c === undefined ? { ...v } : { apiKey: v.apiKey, minVersion: c[0], maxVersion: c[1] };
+    return c === undefined || c === null ? { ...v } : { apiKey: v.apiKey, minVersion: c[0], maxVersion: c[1] };
   });
   return out;
 };
