@@ -699,6 +699,7 @@ describe('after authentication', () => {
       [header(0, 9, [0]), 'Produce v9'],
       [header(3, 13, [0]), 'Metadata v13'],
       [header(17, 2), 'SaslHandshake v2'],
+      [header(3, 0xffff), 'Metadata v-1'],
     ] as const) {
       const h = authenticated();
       h.send(bytes, T0 + 5000);
