@@ -15,13 +15,13 @@ describe('Ed25519 without subtle and without @noble/ed25519', () => {
   it('fails with ERR_CRYPTO naming the missing package, keeps the cause, and retries the load on the next import', async () => {
     const port = createWebCryptoPort({ ed25519: 'noble' });
     for (const attempt of [1, 2]) {
-      const e = await port.importPublicJwk({ ...testKey('EdDSA').publicJwk }, 'EdDSA').then(() => null, (error: unknown) => error);
+      const e = await Promise.resolve(port.importPublicJwk({ ...testKey('EdDSA').publicJwk }, 'EdDSA')).then(() => null, (error: unknown) => error);
       expect(e, `attempt ${attempt}`).toBeInstanceOf(OAuthBearerError);
       expect((e as OAuthBearerError).code).toBe('ERR_CRYPTO');
       expect((e as OAuthBearerError).message).toBe('This runtime has no WebCrypto Ed25519 and @noble/ed25519 could not be loaded (is it installed?)');
       expect((e as OAuthBearerError).cause).toBeInstanceOf(Error);
     }
-    const e = await port.importPrivateKey(testKey('EdDSA').privateJwk, 'EdDSA').then(() => null, (error: unknown) => error);
+    const e = await Promise.resolve(port.importPrivateKey(testKey('EdDSA').privateJwk, 'EdDSA')).then(() => null, (error: unknown) => error);
     expect((e as OAuthBearerError).code).toBe('ERR_CRYPTO');
     // Each import tried the load afresh: a failed load is not remembered.
     expect(loads).toBe(3);
