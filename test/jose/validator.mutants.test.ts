@@ -149,6 +149,13 @@ describe('the verified-token cache', () => {
     expect(refusal(() => validate(token, { nowMs: (claims.exp + 30) * 1000 })).code).toBe('ERR_JWT_EXPIRED');
   });
 
+  it('answers a token without nbf from the cache at any time a fresh check accepts it, a clock before 1970 included', () => {
+    const old = signJwt(es, { sub: 'alice', iat: 0, exp: 1000 });
+    const validate = createJwtValidator({ keys, crypto: nodeCryptoPort, clockSkewSeconds: 30 });
+    const first = validate(old, { nowMs: -100_000 });
+    expect(validate(old, { nowMs: -100_000 })).toBe(first);
+  });
+
   it('answers a token with nbf from the cache from nbf minus the skew on, and refuses it before, as a fresh check would', () => {
     const nbf = NOW + 100;
     const early = signJwt(es, { sub: 'alice', iat: NOW, nbf, exp: NOW + 600 });
