@@ -2,7 +2,7 @@
 // subtle lacks it (a fake subtle stands for such a runtime), the RFC 8410 PKCS#8 seed, key-import refusals with
 // their messages, the import cache, and what the port asks of subtle (non-extractable keys, one usage).
 import { createHash, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, constants } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OAuthBearerError } from '../../src/errors.js';
 import type { CryptoPort, Jwk, JwsAlgorithm, SubtleCryptoLike } from '../../src/ports.js';
 import { createWebCryptoPort, ed25519SeedFromPkcs8 } from '../../src/jose/webcrypto.js';
@@ -127,6 +127,17 @@ describe('Ed25519 through @noble/ed25519', () => {
     expect(b64u(await port.sign(fromJwk, data))).toBe(expected);
     expect(b64u(await port.sign(fromDer, data))).toBe(expected);
     expect(calls).toEqual([]);
+  });
+
+  it('wires noble on first use in a freshly loaded module: signatures and the public-key check work from the start', async () => {
+    // The loaded noble is kept per module; a fresh module loads it again (the first use on a new runtime).
+    vi.resetModules();
+    const fresh = await import('../../src/jose/webcrypto.js');
+    const port = fresh.createWebCryptoPort({ ed25519: 'noble' });
+    const key = await port.importPrivateKey(testKey('EdDSA').privateJwk, 'EdDSA');
+    expect(b64u(await port.sign(key, data))).toBe(b64u(nodeSignature('EdDSA')));
+    const publicKey = await port.importPublicJwk(testKey('EdDSA').publicJwk, 'EdDSA');
+    expect(await port.verify(publicKey, nodeSignature('EdDSA'), data)).toBe(true);
   });
 
   it('refuses a JWK whose "x" is not the public key of its "d" (RFC 8037 §2)', async () => {
@@ -276,6 +287,8 @@ describe('WebCrypto key imports', () => {
   it('refuses a private key for an unknown algorithm, a public JWK, and a key of the wrong type, with messages', async () => {
     const port = createWebCryptoPort();
     let e = await failure(() => port.importPrivateKey(testKey('ES256').privateJwk, 'HS256' as JwsAlgorithm));
+    expect([e.code, e.message]).toEqual(['ERR_PRIVATE_KEY', 'Unsupported algorithm "HS256"']);
+    e = await failure(() => port.importPrivateKey(testKey('ES256').pkcs8, 'HS256' as JwsAlgorithm));
     expect([e.code, e.message]).toEqual(['ERR_PRIVATE_KEY', 'Unsupported algorithm "HS256"']);
     e = await failure(() => port.importPrivateKey(testKey('ES256').publicJwk, 'ES256'));
     expect(e.code).toBe('ERR_PRIVATE_KEY');
