@@ -1,7 +1,16 @@
 // Mutation testing of the core decoders and machines (issue 12, item 7). `npm run mutation` runs one folder at a
 // time (fuzz/mutation.mjs); by hand: `MUTATE_FOLDER=sasl npx stryker run`. Each folder keeps its own incremental
 // file (reports/stryker-incremental-<folder>.json), so a rerun tests only mutants whose code or tests changed.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 const folder = process.env.MUTATE_FOLDER ?? 'sasl';
+// test/jose/wycheproof.test.ts reads ../shared/wycheproof beside the checkout, which a sandbox in .stryker-tmp does
+// not have beside it; it reads WYCHEPROOF_DIR first. Set here, before Stryker starts its test processes, so they
+// inherit the absolute path and the Wycheproof vectors test the mutants of src/jose's crypto port too.
+const wycheproofDir = resolve(dirname(fileURLToPath(import.meta.url)), '../shared/wycheproof');
+if ((process.env.WYCHEPROOF_DIR ?? '') === '' && existsSync(wycheproofDir)) process.env.WYCHEPROOF_DIR = wycheproofDir;
 if (!['encoding', 'sasl', 'kafka', 'jose'].includes(folder)) throw new Error(`MUTATE_FOLDER must be encoding, sasl, kafka or jose, not ${folder}`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

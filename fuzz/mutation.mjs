@@ -91,8 +91,8 @@ MUTATE_FOLDER=sasl npx stryker run # one folder by hand (stryker.config.mjs)
 \`\`\`
 
 The tests Stryker runs: vitest.stryker.config.ts (unit tests of the four folders, the conformance vectors, the fuzz
-smoke runs; not the integration suites, which test the built package, nor the Wycheproof suite, which reads
-../shared, absent from Stryker's sandbox).
+smoke runs, the Wycheproof suite, given ../shared/wycheproof through WYCHEPROOF_DIR by stryker.config.mjs; not the
+integration suites, which test the built package).
 
 Score = killed (or timed out) / (killed + survived + no coverage). "With equivalents" also counts the mutants named
 equivalent below, which no test can kill because the mutant behaves as the original. Static mutants (module-level
