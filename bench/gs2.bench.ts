@@ -54,9 +54,12 @@ function naive(bytes: Uint8Array): unknown {
 
 function token(length: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[(i * 7919) % alphabet.length];
-  return out;
+  const chars = new Array<string>(length);
+  for (let i = 0; i < length; i++) chars[i] = alphabet[(i * 7919) % alphabet.length]!;
+  // One flat string, as a token read from a file or the network is: `out += c` builds a V8 rope (a cons string),
+  // which an encoder that never reads the string itself would walk again on every call (bench/RESULTS.md, "The
+  // GS2 encode input").
+  return chars.join('');
 }
 
 const sizes: [string, number][] = [['800-byte token', 800], ['64 KiB token', 64 * 1024], ['1 MiB token', 1024 * 1024]];

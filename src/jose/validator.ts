@@ -149,7 +149,7 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
 
   return function validateJwt(token: string, context: ValidationContext): BearerToken | Promise<BearerToken> {
     try {
-      const hit = cache.get(token);
+      const hit = maxEntries > 0 && typeof token === 'string' && token.length <= MAX_CACHED_TOKEN_LENGTH ? cache.get(token) : undefined;
       if (hit !== undefined) {
         const nowSeconds = Math.floor(context.nowMs / 1000);
         // Evicted at exp (with the skew, as the check itself), and when its key has left the key set.
