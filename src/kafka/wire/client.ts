@@ -366,7 +366,7 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
         sasl = createClient({
           token: token.value,
           ...(options.authzid == null ? {} : { authzid: options.authzid }),
-          ...(token.extensions === undefined ? {} : { extensions: Object.fromEntries(token.extensions) }),
+          ...(token.extensions === undefined ? {} : { extensions: extensionsObject(token.extensions) }),
         });
         initial = sasl.start();
       } catch (err) {
@@ -419,4 +419,12 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
 
 function protocolError(message: string, cause?: unknown): OAuthBearerError {
   return new OAuthBearerError('ERR_KAFKA_PROTOCOL', message, cause === undefined ? {} : { cause });
+}
+
+/** A provided token's extensions as the SASL client takes them; a typed error for anything but a Map. */
+function extensionsObject(extensions: ReadonlyMap<string, string>): Record<string, string> {
+  if (!(extensions instanceof Map)) {
+    throw new OAuthBearerError('ERR_USAGE_ARGUMENT', "The provided token's extensions must be a Map of extension names to values");
+  }
+  return Object.fromEntries(extensions);
 }

@@ -322,6 +322,21 @@ describe('the token', () => {
   });
 });
 
+describe('provided extensions', () => {
+  it('fails with ERR_USAGE_ARGUMENT, not a bare TypeError, when the extensions are not a Map', () => {
+    for (const extensions of [{ traceId: 'x' }, [['traceId', 'x']], 'traceId=x']) {
+      const h = harness();
+      h.start();
+      h.reply({ errorCode: 0, apiKeys: versionsWith({}), throttleTimeMs: 0 });
+      h.reply({ errorCode: 0, mechanisms: ['OAUTHBEARER'] });
+      h.provide({ value: 'tok', extensions: extensions as never });
+      const error = h.failure();
+      expect(error).toMatchObject({ code: 'ERR_USAGE_ARGUMENT', message: "The token or its extensions cannot be sent: The provided token's extensions must be a Map of extension names to values" });
+      expect(h.of('send')).toHaveLength(2);
+    }
+  });
+});
+
 describe('SaslAuthenticate answers', () => {
   it('an error challenge: answers %x01, and the final failure carries the broker\'s message and the challenge\'s status and scope', () => {
     const h = harness();
