@@ -108,6 +108,11 @@ describe('discover', () => {
     expect(await discover(ISSUER, () => Promise.reject(own)).catch((error: unknown) => error)).toBe(own);
   });
 
+  it('a request whose limit has already passed when it starts is a timeout, whatever the port then throws', async () => {
+    const e = await rejection(discover(ISSUER, () => { throw new TypeError('port broke'); }, { timeout: () => AbortSignal.abort() }));
+    expect(e.code).toBe('ERR_HTTP_TIMEOUT');
+  });
+
   it('gives the request the deadline\'s signal, times out naming the settings, and releases the deadline when done', async () => {
     const time = fakeTime();
     const requests: Request[] = [];

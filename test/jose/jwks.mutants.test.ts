@@ -257,6 +257,12 @@ describe('createRemoteJwks', () => {
     expect((second.cause as Error).message).toBe('TypeError');
   });
 
+  it('an attempt whose limit has already passed when it starts is a timeout, whatever the port then throws', async () => {
+    const { jwks } = remote(() => { throw new TypeError('port broke'); }, { timeout: () => AbortSignal.abort(), retryBackoffMaxMs: 0 });
+    await jwks.refresh();
+    expect(jwks.cache.lastError).toMatchObject({ code: 'ERR_HTTP_TIMEOUT' });
+  });
+
   it('an attempt past its limit is ERR_HTTP_TIMEOUT naming the JWKS settings', async () => {
     const { time, jwks } = remote(() => never(), { retryBackoffMaxMs: 0 });
     const done = jwks.refresh();
