@@ -44,7 +44,8 @@ describe('JwksCache settings', () => {
   });
 
   it('names misuse of fetched and fetchFailed', () => {
-    expect(thrown(() => new JwksCache().fetched(set1, 0)).message).toBe('JwksCache.fetched called with no fetch under way');
+    const fetched = thrown(() => new JwksCache().fetched(set1, 0));
+    expect([fetched.code, fetched.message]).toEqual(['ERR_USAGE_STATE', 'JwksCache.fetched called with no fetch under way']);
     const e = thrown(() => new JwksCache().fetchFailed(new Error(), 0));
     expect([e.code, e.message]).toEqual(['ERR_USAGE_STATE', 'JwksCache.fetchFailed called with no fetch under way']);
   });
