@@ -27,7 +27,7 @@ function fail(code: 'ERR_JWK' | 'ERR_PRIVATE_KEY', message: string): never {
 
 function member(jwk: Jwk, name: string, code: 'ERR_JWK' | 'ERR_PRIVATE_KEY'): Uint8Array {
   const value = jwk[name];
-  if (typeof value !== 'string' || value.length === 0) fail(code, `The JWK has no "${name}" member; a ${jwk.kty} key needs one (RFC 7518 §6)`);
+  if (typeof value !== 'string' || value.length === 0) fail(code, `The JWK has no "${name}" member; an ${jwk.kty} key needs one (RFC 7518 §6)`);
   try {
     return decodeBase64url(value, { what: `JWK "${name}" member` });
   } catch (cause) {
@@ -51,8 +51,8 @@ export function bitLength(bytes: Uint8Array): number {
  */
 export function checkJwkForAlgorithm(jwk: Jwk, alg: JwsAlgorithm, purpose: 'verify' | 'sign'): void {
   const code = purpose === 'verify' ? 'ERR_JWK' : 'ERR_PRIVATE_KEY';
-  const kid = typeof jwk.kid === 'string' ? ` (kid ${JSON.stringify(jwk.kid.slice(0, 64))})` : '';
   if (!isJsonObject(jwk)) fail(code, 'The key must be a JWK object (RFC 7517 §4)');
+  const kid = typeof jwk.kid === 'string' ? ` (kid ${JSON.stringify(jwk.kid.slice(0, 64))})` : '';
   const s = ALGORITHMS[alg];
   if (s === undefined) fail(code, `Unsupported algorithm "${String(alg)}"`);
   if (jwk.kty !== s.kty) fail(code, `The JWK${kid} has kty "${String(jwk.kty)}" but ${alg} needs kty "${s.kty}" (RFC 8725 §3.1)`);
