@@ -112,7 +112,7 @@ describe('serve: the end of an exchange after the error challenge', () => {
 });
 
 describe('serve: a SaslHandshake v0 client', () => {
-  it('shows no session lifetime, since none went on the wire', async () => {
+  it('shows the session lifetime the broker enforces, marked as not sent (none goes on the wire)', async () => {
     const broker = await serveWith('', ['--json']);
     const text = await serveWith('');
     for (const b of [broker, text]) {
@@ -121,16 +121,18 @@ describe('serve: a SaslHandshake v0 client', () => {
       await c.write(encodeRequest({ apiKey: API_KEY.SASL_HANDSHAKE, apiVersion: 0, correlationId: 1, clientId: 'v0', body: { mechanism: 'OAUTHBEARER' } }));
       expect(decode<SaslHandshakeResponse>(await c.nextFrame(), API_KEY.SASL_HANDSHAKE, 0).errorCode).toBe(ERROR_CODE.NONE);
       await c.write(encodeFrame(encodeUtf8(`n,,\x01auth=Bearer ${token}\x01\x01`)));
-      // The raw answer: an empty SASL frame, no Kafka response, so no sessionLifetimeMs.
+      // The raw answer: an empty SASL frame, no Kafka response, so the session lifetime is never sent.
       expect(await c.nextFrame()).toEqual(new Uint8Array(0));
       c.socket.end();
       await c.closed;
     }
     const json = JSON.parse(await broker.io.waitFor(/"event":"authenticated"/));
-    expect(json).toMatchObject({ principal: 'old', sessionLifetimeMs: null });
+    expect(json).toMatchObject({ principal: 'old', sessionLifetimeSent: false });
+    // The unsecured token's default lifetime, 3600 s, less the time since it was made.
+    expect(json.sessionLifetimeMs).toBeGreaterThan(3_500_000);
+    expect(json.sessionLifetimeMs).toBeLessThanOrEqual(3_600_000);
     const line = await text.io.waitFor(/ authenticated /);
-    expect(line).toMatch(/ authenticated principal="old" extensions=\{\} token=/);
-    expect(line).not.toContain('session_lifetime');
+    expect(line).toMatch(/ authenticated principal="old" session_lifetime_ms=\d+ \(not sent: SaslHandshake v0\) extensions=\{\} token=/);
   });
 });
 

@@ -159,8 +159,8 @@ function softwareJson(software: ClientSoftware): { name: string; version: string
 /**
  * One output line for a broker event, text or JSON; null for events not shown (`connected`).
  * Text lines start with the peer address, then: `authenticated` / `re-authenticated` with
- * `principal= client= session_lifetime_ms= extensions= token=` (no `session_lifetime_ms=` after a SaslHandshake v0,
- * which sends none); `authentication failed: CODE: message ← CODE: message | kafka: ... | client=... token=...`;
+ * `principal= client= session_lifetime_ms= extensions= token=` (after a SaslHandshake v0 the lifetime reads
+ * `(not sent: SaslHandshake v0)`: still enforced, never told); `authentication failed: CODE: message ← CODE: message | kafka: ... | client=... token=...`;
  * `re-authentication refused: CODE: message | kafka: ILLEGAL_SASL_STATE (34) | client=...` (Kafka's one
  * re-authentication per second); `closed by broker: CODE: message`, or `closed by broker after the failed
  * authentication` (its reason is on the failure line); `closed by client[: SOCKET_ERROR][ after ...] (state S)`,
@@ -176,13 +176,13 @@ export function formatEvent(event: BrokerEvent, json: boolean): string | null {
       if (json) {
         return JSON.stringify({
           event: 'authenticated', connection: event.connection, peer: event.peer, reauthentication: event.reauthentication,
-          principal: event.principal, client: softwareJson(event.clientSoftware), sessionLifetimeMs: event.sessionLifetimeMs,
+          principal: event.principal, client: softwareJson(event.clientSoftware), sessionLifetimeMs: event.sessionLifetimeMs, sessionLifetimeSent: event.sessionLifetimeSent,
           extensions, scope: event.token.scope, expiresAtMs: event.token.lifetimeMs, token: cachedTokenParts(event.token.value),
           certificateThumbprint: event.certificateThumbprint ?? null,
         });
       }
       return `${event.peer} ${event.reauthentication ? 're-authenticated' : 'authenticated'} principal=${JSON.stringify(event.principal)}`
-        + `${softwareText(event.clientSoftware)}${event.sessionLifetimeMs === null ? '' : ` session_lifetime_ms=${event.sessionLifetimeMs}`} extensions=${JSON.stringify(extensions)}`
+        + `${softwareText(event.clientSoftware)} session_lifetime_ms=${event.sessionLifetimeMs}${event.sessionLifetimeSent ? '' : ' (not sent: SaslHandshake v0)'} extensions=${JSON.stringify(extensions)}`
         + `${event.certificateThumbprint ? ` certificate=${event.certificateThumbprint}` : ''} token=${cachedTokenText(event.token.value)}`;
     }
     case 'authentication-failed': {

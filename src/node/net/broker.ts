@@ -52,8 +52,14 @@ export type BrokerEvent =
   | {
     readonly type: 'authenticated'; readonly connection: number; readonly peer: string; readonly reauthentication: boolean;
     readonly principal: string; readonly extensions: ReadonlyMap<string, string>;
-    /** The KIP-368 session lifetime sent in SaslAuthenticate, or null after a SaslHandshake v0 (raw tokens: none is sent). */
-    readonly sessionLifetimeMs: number | null;
+    /**
+     * The session lifetime (KIP-368): the broker closes the connection after it unless re-authenticated. After a
+     * SaslHandshake v0 it is not sent (raw tokens carry no SaslAuthenticate response), but Kafka's broker still
+     * enforces it (SaslServerAuthenticator.handleSaslToken, since KAFKA-9241), and so does the machine.
+     */
+    readonly sessionLifetimeMs: number;
+    /** False after a SaslHandshake v0: the client was never told {@link sessionLifetimeMs}. */
+    readonly sessionLifetimeSent: boolean;
     readonly clientSoftware: ClientSoftware; readonly token: BearerToken; readonly certificateThumbprint: string | null | undefined;
   }
   | {
@@ -375,7 +381,7 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
             challenge = null;
             options.onEvent({
               type: 'authenticated', connection: id, peer, reauthentication: action.reauthentication, principal: action.principal,
-              extensions: action.extensions, sessionLifetimeMs: handshakeVersion === 0 ? null : action.sessionLifetimeMs,
+              extensions: action.extensions, sessionLifetimeMs: action.sessionLifetimeMs, sessionLifetimeSent: handshakeVersion !== 0,
               clientSoftware: action.clientSoftware ?? sniffer.software, token: action.token, certificateThumbprint: thumbprint,
             });
             break;
