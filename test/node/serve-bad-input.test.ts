@@ -41,15 +41,18 @@ describe('serve under bad input', () => {
     await c.write(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
     expect(await c.nextFrame(5_000)).toBeNull();
     await c.closed;
-    const line = await broker.io.waitFor(new RegExp(`^${peer(c)} closed by broker: ERR_KAFKA_PROTOCOL: .* ← ERR_KAFKA_FRAME: `));
+    // The reason is on the failure line; the close after it says only that it followed.
+    const line = await broker.io.waitFor(new RegExp(`^${peer(c)} authentication failed: ERR_KAFKA_PROTOCOL: .* ← ERR_KAFKA_FRAME: .* \\| kafka: closes the connection without a response \\|$`));
     // 'GET ' read as a size is 1195725856 bytes, far over sasl.server.max.receive.size.
     expect(line).toMatch(/1195725856/);
+    expect(await broker.io.waitFor(new RegExp(`^${peer(c)} closed by broker after the failed authentication$`))).toBeTruthy();
     // A frame of the right size holding no Kafka request.
     const d = await rawConnect(broker.port);
     await d.write(Uint8Array.from([0, 0, 0, 6, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]));
     expect(await d.nextFrame(5_000)).toBeNull();
     await d.closed;
-    expect(await broker.io.waitFor(new RegExp(`^${peer(d)} closed by broker: ERR_KAFKA_`))).toBeTruthy();
+    expect(await broker.io.waitFor(new RegExp(`^${peer(d)} authentication failed: ERR_KAFKA_PROTOCOL: .*not a Kafka request`))).toBeTruthy();
+    expect(await broker.io.waitFor(new RegExp(`^${peer(d)} closed by broker after the failed authentication$`))).toBeTruthy();
     await connectWorks(broker.port);
   });
 
@@ -83,7 +86,8 @@ describe('serve under bad input', () => {
     await over.write(Uint8Array.from([0, 0, 4, 1])); // 1025 bytes announced
     expect(await over.nextFrame(5_000)).toBeNull();
     await over.closed;
-    expect(await broker.io.waitFor(new RegExp(`^${peer(over)} closed by broker: ERR_KAFKA_PROTOCOL: .* ← ERR_KAFKA_FRAME: .*1025.*1024`))).toBeTruthy();
+    expect(await broker.io.waitFor(new RegExp(`^${peer(over)} authentication failed: ERR_KAFKA_PROTOCOL: .* ← ERR_KAFKA_FRAME: .*1025.*1024`))).toBeTruthy();
+    expect(await broker.io.waitFor(new RegExp(`^${peer(over)} closed by broker after the failed authentication$`))).toBeTruthy();
     // A SaslAuthenticate whose frame is within the bound is read (and its junk token refused as Kafka does).
     const ok = await rawConnect(broker.port);
     await ok.write(requests.apiVersions(3));
@@ -127,7 +131,9 @@ describe('serve under bad input', () => {
     const deadline = Date.now() + 15_000;
     const closes = () => broker.io.lines.slice(before).filter((l) => / closed by /.test(l));
     while (closes().length < 1001 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const byBroker = closes().filter((l) => / closed by broker: ERR_KAFKA_PROTOCOL: .* ← ERR_KAFKA_FRAME: /.test(l));
+    const byBroker = closes().filter((l) => / closed by broker after the failed authentication$/.test(l));
+    // Each with its reason once, on its failure line.
+    expect(broker.io.lines.slice(before).filter((l) => / authentication failed: ERR_KAFKA_PROTOCOL: .* ← ERR_KAFKA_FRAME: /.test(l)).length).toBe(500);
     const byClient = closes().filter((l) => / closed by client/.test(l));
     expect(byBroker.length).toBe(500);
     expect(byClient.length).toBe(501); // the 500 silent ones and connect's own

@@ -35,7 +35,9 @@ SaslHandshake, SaslAuthenticate and Metadata (itself as the only broker), as Kaf
 
 Without --config it validates unsecured tokens, as Kafka's default validator does. The first line is
 "listening on HOST:PORT" (with --json: {"event":"listening",...}); then one line per authentication, failed
-authentication and closed connection. Tokens are shown as header and claims, never whole, never their signature.
+authentication, re-authentication refused (Kafka allows one a second) and closed connection: a failure's reason on
+its failure line, and a close after an error challenge left without the %x01 reply with the token's reason.
+Tokens are shown as header and claims, never whole, never their signature.
 SIGINT or SIGTERM stops it ("stopped").
 
 Exit codes: 0 stopped cleanly, 2 usage or configuration error.
@@ -157,8 +159,13 @@ function softwareJson(software: ClientSoftware): { name: string; version: string
 /**
  * One output line for a broker event, text or JSON; null for events not shown (`connected`).
  * Text lines start with the peer address, then: `authenticated` / `re-authenticated` with
- * `principal= client= session_lifetime_ms= extensions= token=`; `authentication failed: CODE: message ← CODE: message | kafka: ... | client=... token=...`;
- * `closed by broker: CODE: message` or `closed by client (state S)`; `tls failed: message`.
+ * `principal= client= session_lifetime_ms= extensions= token=` (after a SaslHandshake v0 the lifetime reads
+ * `(not sent: SaslHandshake v0)`: still enforced, never told); `authentication failed: CODE: message ← CODE: message | kafka: ... | client=... token=...`;
+ * `re-authentication refused: CODE: message | kafka: ILLEGAL_SASL_STATE (34) | client=...` (Kafka's one
+ * re-authentication per second); `closed by broker: CODE: message`, or `closed by broker after the failed
+ * authentication` (its reason is on the failure line); `closed by client[: SOCKET_ERROR][ after ...] (state S)`,
+ * where `after` names a failed authentication still in connection.failed.authentication.delay.ms, or the error
+ * challenge the client left without its %x01 reply, with the validator's reason; `tls failed: message`.
  */
 export function formatEvent(event: BrokerEvent, json: boolean): string | null {
   switch (event.type) {
@@ -169,13 +176,13 @@ export function formatEvent(event: BrokerEvent, json: boolean): string | null {
       if (json) {
         return JSON.stringify({
           event: 'authenticated', connection: event.connection, peer: event.peer, reauthentication: event.reauthentication,
-          principal: event.principal, client: softwareJson(event.clientSoftware), sessionLifetimeMs: event.sessionLifetimeMs,
+          principal: event.principal, client: softwareJson(event.clientSoftware), sessionLifetimeMs: event.sessionLifetimeMs, sessionLifetimeSent: event.sessionLifetimeSent,
           extensions, scope: event.token.scope, expiresAtMs: event.token.lifetimeMs, token: cachedTokenParts(event.token.value),
           certificateThumbprint: event.certificateThumbprint ?? null,
         });
       }
       return `${event.peer} ${event.reauthentication ? 're-authenticated' : 'authenticated'} principal=${JSON.stringify(event.principal)}`
-        + `${softwareText(event.clientSoftware)} session_lifetime_ms=${event.sessionLifetimeMs} extensions=${JSON.stringify(extensions)}`
+        + `${softwareText(event.clientSoftware)} session_lifetime_ms=${event.sessionLifetimeMs}${event.sessionLifetimeSent ? '' : ' (not sent: SaslHandshake v0)'} extensions=${JSON.stringify(extensions)}`
         + `${event.certificateThumbprint ? ` certificate=${event.certificateThumbprint}` : ''} token=${cachedTokenText(event.token.value)}`;
     }
     case 'authentication-failed': {
@@ -195,18 +202,38 @@ export function formatEvent(event: BrokerEvent, json: boolean): string | null {
       return `${event.peer} ${event.reauthentication ? 're-authentication' : 'authentication'} failed: ${reason} | kafka: ${sent} |`
         + `${softwareText(event.clientSoftware)}${event.token === null ? '' : ` token=${cachedTokenText(event.token)}`}`;
     }
-    case 'closed': {
+    case 'reauthentication-refused': {
       if (json) {
+        return JSON.stringify({
+          event: 'reauthentication-refused', connection: event.connection, peer: event.peer, code: event.error.code, message: event.error.message,
+          sinceReauthenticationMs: event.sinceReauthenticationMs, sinceAuthenticationMs: event.sinceAuthenticationMs,
+          kafka: { errorCode: event.kafkaErrorCode, errorName: ERROR_NAMES.get(event.kafkaErrorCode) ?? 'UNKNOWN_ERROR', errorMessage: null },
+          client: softwareJson(event.clientSoftware),
+        });
+      }
+      return `${event.peer} re-authentication refused: ${chainText(event.error)} | kafka: ${kafkaErrorName(event.kafkaErrorCode)} |${softwareText(event.clientSoftware)}`;
+    }
+    case 'closed': {
+      const challenge = event.challenge;
+      if (json) {
+        const chain = challenge === null ? [] : errorChain(challenge.error);
         return JSON.stringify({
           event: 'closed', connection: event.connection, peer: event.peer, by: event.by,
           code: event.reason?.code ?? null, message: event.reason?.message ?? null, causes: event.reason === null ? [] : errorChain(event.reason).slice(1),
-          socketError: event.socketError, state: event.state,
+          socketError: event.socketError, state: event.state, afterFailure: event.afterFailure, failedAuthenticationDelayMs: event.failedAuthenticationDelayMs,
+          challenge: challenge === null ? null
+            : { text: challenge.text, status: challenge.error.status ?? null, code: challenge.error.code, message: challenge.error.message, causes: chain.slice(1) },
         });
       }
+      // Only the failure line gives a failure's reason; the close after it says only that it followed.
+      const after = event.afterFailure
+        ? (event.by === 'broker' ? ' after the failed authentication'
+          : ` after the failed authentication, during connection.failed.authentication.delay.ms (${event.failedAuthenticationDelayMs} ms), before the broker answered or closed`)
+        : challenge === null ? '' : ` after the error challenge ${challenge.text}, without the %x01 reply: ${chainText(challenge.error)}`;
       if (event.by === 'broker' && event.reason !== null) {
-        return `${event.peer} closed by broker: ${chainText(event.reason)}`;
+        return event.afterFailure ? `${event.peer} closed by broker${after}` : `${event.peer} closed by broker: ${chainText(event.reason)}${after === '' ? '' : ` (${after.trim()})`}`;
       }
-      return `${event.peer} closed by client${event.socketError === null ? '' : `: ${event.socketError}`} (state ${event.state})`;
+      return `${event.peer} closed by client${event.socketError === null ? '' : `: ${event.socketError}`}${after} (state ${event.state})`;
     }
     case 'tls-failed':
       return json ? JSON.stringify({ event: 'tls-failed', peer: event.peer, message: event.message }) : `${event.peer} tls failed: ${event.message}`;

@@ -9,8 +9,11 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { OAuthBearerError, isOAuthBearerError } from '../../errors.js';
 import { acceptAllExtensions, type BearerToken, type ExtensionsValidator, type ExtensionsVerdict, type TokenValidator } from '../../token.js';
 import type { TokenValidation } from '../../sasl/server.js';
-import { API_KEY, createBrokerSession, createFrameDecoder, decodeRequest, type BrokerSession, type BrokerSessionOptions } from '../../kafka/wire/index.js';
-import type { ApiVersionsRequest } from '../../kafka/wire/messages.js';
+import {
+  API_KEY, DEFAULT_FAILED_AUTHENTICATION_DELAY_MS, ERROR_CODE, createBrokerSession, createFrameDecoder, decodeRequest, decodeResponse,
+  type BrokerSession, type BrokerSessionOptions,
+} from '../../kafka/wire/index.js';
+import type { ApiVersionsRequest, SaslAuthenticateResponse } from '../../kafka/wire/messages.js';
 import { certificateThumbprint, type SslClientAuth, type TlsMaterial } from './tls.js';
 
 /**
@@ -48,7 +51,15 @@ export type BrokerEvent =
   | { readonly type: 'connected'; readonly connection: number; readonly peer: string; readonly tls: boolean; readonly certificateThumbprint: string | null }
   | {
     readonly type: 'authenticated'; readonly connection: number; readonly peer: string; readonly reauthentication: boolean;
-    readonly principal: string; readonly extensions: ReadonlyMap<string, string>; readonly sessionLifetimeMs: number;
+    readonly principal: string; readonly extensions: ReadonlyMap<string, string>;
+    /**
+     * The session lifetime (KIP-368): the broker closes the connection after it unless re-authenticated. After a
+     * SaslHandshake v0 it is not sent (raw tokens carry no SaslAuthenticate response), but Kafka's broker still
+     * enforces it (SaslServerAuthenticator.handleSaslToken, since KAFKA-9241), and so does the machine.
+     */
+    readonly sessionLifetimeMs: number;
+    /** False after a SaslHandshake v0: the client was never told {@link sessionLifetimeMs}. */
+    readonly sessionLifetimeSent: boolean;
     readonly clientSoftware: ClientSoftware; readonly token: BearerToken; readonly certificateThumbprint: string | null | undefined;
   }
   | {
@@ -67,6 +78,27 @@ export type BrokerEvent =
     readonly socketError: string | null;
     /** The machine's state when it ended. */
     readonly state: string;
+    /** An `authentication-failed` event came first on this connection (it has the reason). */
+    readonly afterFailure: boolean;
+    /** After a failure by the client: `connection.failed.authentication.delay.ms`, when the client left before it ended (the answer was not sent). */
+    readonly failedAuthenticationDelayMs: number | null;
+    /**
+     * The RFC 7628 error challenge the broker sent last, when the client closed without its `%x01` reply (so no
+     * `authentication-failed` event says why): its JSON and the validator's error.
+     */
+    readonly challenge: { readonly text: string; readonly error: OAuthBearerError } | null;
+  }
+  | {
+    /**
+     * A KIP-368 re-authentication refused under Kafka's one-per-second rule (KafkaChannel
+     * MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS): its SaslHandshake was answered as an authenticated connection's request
+     * (ILLEGAL_SASL_STATE) and the current session goes on. Times are from the previous re-authentication's start and
+     * from the last authentication's end.
+     */
+    readonly type: 'reauthentication-refused'; readonly connection: number; readonly peer: string;
+    readonly error: OAuthBearerError; readonly kafkaErrorCode: number;
+    readonly sinceReauthenticationMs: number | null; readonly sinceAuthenticationMs: number | null;
+    readonly clientSoftware: ClientSoftware;
   }
   | { readonly type: 'tls-failed'; readonly peer: string; readonly message: string };
 
@@ -88,6 +120,30 @@ const CLOSE_GRACE_MS = 2_000;
 
 /** Most bytes read to find the client software in ApiVersions v3 (the first frames only). */
 const SNIFF_LIMIT_BYTES = 65_536;
+
+/** KafkaChannel.MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS, in ms: Kafka begins at most one re-authentication per second. */
+const MIN_REAUTH_INTERVAL_MS = 1000;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The error code of a framed SaslHandshake response (v0/v1: size, correlation id, int16 error code), or null. */
+function handshakeErrorCode(bytes: Uint8Array): number | null {
+  return bytes.length < 10 ? null : new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getInt16(8);
+}
+
+/**
+ * The RFC 7628 error challenge in a send: the raw SASL frame after SaslHandshake v0, else SaslAuthenticate's authBytes.
+ * Null when it does not decode (it always does: the machine made it).
+ */
+function challengeText(bytes: Uint8Array, authenticateVersion: number | null): string | null {
+  try {
+    const payload = authenticateVersion === null ? bytes.subarray(4)
+      : (decodeResponse(bytes.subarray(4), API_KEY.SASL_AUTHENTICATE, authenticateVersion).body as SaslAuthenticateResponse).authBytes;
+    return UTF8.decode(payload);
+  } catch {
+    return null;
+  }
+}
 
 /** OpenSSL's `…:error:0A0000C7:SSL routines:FUNCTION:REASON:file:line:` as `REASON (FUNCTION)`. */
 function opensslReason(message: string): string {
@@ -210,6 +266,24 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
     /** The machine's wake-up time the timer was set for. */
     let timerAt = 0;
     let ended = false;
+    // What the lines need that the machine's actions do not say (read off the requests and the bytes sent).
+    let afterFailure = false;
+    /** The SaslHandshake version of the exchange under way (0: raw tokens, no SaslAuthenticate). */
+    let handshakeVersion: number | null = null;
+    let authenticateVersion: number | null = null;
+    /** The validator's error whose challenge may be the next send; then the challenge awaiting its %x01. */
+    let challengeCause: OAuthBearerError | null = null;
+    let challenge: { text: string; error: OAuthBearerError } | null = null;
+    let authenticated = false;
+    let authenticatedAtMs: number | null = null;
+    let reauthStartMs: number | null = null;
+    /** A SaslHandshake arrived on an authenticated connection: its answer says whether a re-authentication began. */
+    let reauthHandshake = false;
+    const closedEvent = (by: 'broker' | 'client', reason: OAuthBearerError | null): BrokerEvent => ({
+      type: 'closed', connection: id, peer, by, reason, socketError: by === 'client' ? socketError : null, state: session.state, afterFailure,
+      failedAuthenticationDelayMs: by === 'client' && afterFailure ? options.session?.failedAuthenticationDelayMs ?? DEFAULT_FAILED_AUTHENTICATION_DELAY_MS : null,
+      challenge,
+    });
 
     // One timer per connection, re-set only when the machine wants to wake earlier than it is set for: every
     // request moves connections.max.idle.ms's deadline later, and a timer that fires before the machine's current
@@ -218,7 +292,7 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       timer = null;
       const at = session.pollTimeout();
       if (at !== null && at > timerAt) schedule();
-      else step(() => session.handleTimeout(now()));
+      else step((t) => session.handleTimeout(t));
     };
     const schedule = (): void => {
       if (ended) return;
@@ -237,28 +311,49 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       timer.unref();
     };
 
-    const validated = (result: TokenValidation): void => step(() => session.tokenValidated(result, now()));
-    const checked = (verdict: ExtensionsVerdict | { error: unknown }): void => step(() => session.extensionsChecked(verdict, now()));
+    const validated = (result: TokenValidation): void => {
+      // A refusal with a protocol status is answered with an error challenge (the first send that follows).
+      if ('error' in result && isOAuthBearerError(result.error) && result.error.status !== undefined && result.error.status !== '') challengeCause = result.error;
+      step((at) => session.tokenValidated(result, at));
+      challengeCause = null;
+    };
+    const checked = (verdict: ExtensionsVerdict | { error: unknown }): void => step((at) => session.extensionsChecked(verdict, at));
 
-    /** Runs one machine call, then carries out every action it queued. */
-    const step = (call: () => void): void => {
+    /** Runs one machine call at the time it is given, then carries out every action it queued. */
+    const step = (call: (at: number) => void): void => {
       if (ended || closing !== null) return;
+      const at = now();
       try {
-        call();
+        call(at);
       } catch (error) {
         // The machine refused its driver's call: a bug here, not the peer's. Close rather than crash the broker.
         closing = isOAuthBearerError(error) ? error : new OAuthBearerError('ERR_USAGE_STATE', `The broker machine failed: ${String(error)}`, { cause: error });
-        options.onEvent({ type: 'closed', connection: id, peer, by: 'broker', reason: closing, socketError: null, state: session.state });
+        options.onEvent(closedEvent('broker', closing));
         socket.destroy();
         return;
       }
       for (let action = session.poll(); action !== null; action = session.poll()) {
         switch (action.type) {
           case 'send':
+            if (challengeCause !== null) {
+              const text = challengeText(action.bytes, handshakeVersion === 0 ? null : authenticateVersion);
+              if (text !== null) challenge = { text, error: challengeCause };
+            }
+            if (reauthHandshake) {
+              reauthHandshake = false;
+              if (handshakeErrorCode(action.bytes) === ERROR_CODE.ILLEGAL_SASL_STATE) {
+                options.onEvent(refusedEvent(at));
+              } else {
+                // Kafka began the re-authentication (with this mechanism or, to fail it, another).
+                reauthStartMs = at;
+                authenticated = false;
+              }
+            }
             socket.write(action.bytes);
             break;
           case 'validate': {
             lastToken = action.token;
+            challenge = null;
             let result: BearerToken | Promise<BearerToken>;
             try {
               result = options.validator(action.token, { nowMs: now(), ...(thumbprint === undefined ? {} : { certificateThumbprint: thumbprint }) });
@@ -281,31 +376,57 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
             break;
           }
           case 'authenticated':
+            authenticated = true;
+            authenticatedAtMs = at;
+            challenge = null;
             options.onEvent({
               type: 'authenticated', connection: id, peer, reauthentication: action.reauthentication, principal: action.principal,
-              extensions: action.extensions, sessionLifetimeMs: action.sessionLifetimeMs,
+              extensions: action.extensions, sessionLifetimeMs: action.sessionLifetimeMs, sessionLifetimeSent: handshakeVersion !== 0,
               clientSoftware: action.clientSoftware ?? sniffer.software, token: action.token, certificateThumbprint: thumbprint,
             });
             break;
           case 'authentication-failed':
+            afterFailure = true;
+            challenge = null;
             options.onEvent({
               type: 'authentication-failed', connection: id, peer, reauthentication: action.reauthentication, error: action.error,
               kafkaErrorCode: action.kafkaErrorCode, kafkaErrorMessage: action.kafkaErrorMessage, clientSoftware: sniffer.software, token: lastToken,
             });
             break;
           case 'request':
+            if (action.apiKey === API_KEY.SASL_HANDSHAKE) {
+              // On an authenticated connection, its answer (the next send) says whether a re-authentication began.
+              reauthHandshake = authenticated;
+              handshakeVersion = action.apiVersion;
+            } else if (action.apiKey === API_KEY.SASL_AUTHENTICATE) authenticateVersion = action.apiVersion;
             break;
           case 'close':
             closing = action.reason;
-            options.onEvent({ type: 'closed', connection: id, peer, by: 'broker', reason: action.reason, socketError: null, state: session.state });
+            options.onEvent(closedEvent('broker', action.reason));
             // Kafka closes after the queued responses are written; a client that does not read is not waited for.
             socket.end(() => socket.destroy());
             setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
             break;
         }
+        challengeCause = null;
         if (closing !== null) break;
       }
       schedule();
+    };
+
+    const refusedEvent = (at: number): BrokerEvent => {
+      const since = reauthStartMs === null ? null : at - reauthStartMs;
+      const sinceAuthentication = authenticatedAtMs === null ? null : at - authenticatedAtMs;
+      const message = since !== null && since < MIN_REAUTH_INTERVAL_MS
+        ? `The client began a re-authentication ${since} ms after its previous one began (${sinceAuthentication} ms after it last authenticated); `
+          + "Kafka's broker allows one re-authentication per second (KafkaChannel MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS), answers this SaslHandshake "
+          + "as an authenticated connection's request and keeps the current session"
+        : `The client sent SaslHandshake to re-authenticate (${sinceAuthentication} ms after it last authenticated) and the broker answered it as an `
+          + "authenticated connection's request: no re-authentication began, and the current session goes on";
+      return {
+        type: 'reauthentication-refused', connection: id, peer, error: new OAuthBearerError('ERR_KAFKA_PROTOCOL', message), kafkaErrorCode: ERROR_CODE.ILLEGAL_SASL_STATE,
+        sinceReauthenticationMs: since, sinceAuthenticationMs: sinceAuthentication, clientSoftware: sniffer.software,
+      };
     };
 
     // The machine may already want to wake (connections.max.idle.ms from the connection's start).
@@ -313,7 +434,7 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
     socket.on('data', (chunk: Buffer) => {
       if (closing !== null) return;
       if (!sniffer.sealed) sniffer.push(chunk);
-      step(() => session.receive(chunk, now()));
+      step((at) => session.receive(chunk, at));
       // Past SaslHandshake no later byte can change what the sniffer finds.
       if (!sniffer.sealed && (session.state === 'authenticating' || session.state === 'authenticated')) sniffer.seal();
     });
@@ -325,7 +446,7 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
       if (timer !== null) clearTimeout(timer);
       sockets.delete(socket);
       if (closing === null) {
-        options.onEvent({ type: 'closed', connection: id, peer, by: 'client', reason: null, socketError, state: session.state });
+        options.onEvent(closedEvent('client', null));
       }
     });
     socket.on('end', () => {
