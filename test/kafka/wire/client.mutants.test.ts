@@ -337,6 +337,19 @@ describe('provided extensions', () => {
   });
 });
 
+describe('a driver fault while the token is read', () => {
+  it('is thrown to the driver, not turned into a session failure', () => {
+    const h = harness();
+    h.start();
+    h.reply({ errorCode: 0, apiKeys: versionsWith({}), throttleTimeMs: 0 });
+    h.reply({ errorCode: 0, mechanisms: ['OAUTHBEARER'] });
+    const fault = new RangeError('the driver broke');
+    const token = { get value(): string { throw fault; } };
+    expect(() => h.client.tokenProvided(token, h.now)).toThrow(fault);
+    expect(h.of('failed')).toHaveLength(0);
+  });
+});
+
 describe('SaslAuthenticate answers', () => {
   it('an error challenge: answers %x01, and the final failure carries the broker\'s message and the challenge\'s status and scope', () => {
     const h = harness();
