@@ -107,3 +107,9 @@ describe('typed settings: parse errors and ranges name the setting and the rule'
     expect(kafkaSaslConfig({ 'sasl.oauthbearer.header.urlencode': 'false' }).headerUrlencode).toBe(false);
   });
 });
+
+describe('typed readers on a Map read only their own setting', () => {
+  it('another entry of the Map is not checked again (kafkaSaslConfig checks the Map once, then reads it)', () => {
+    expect(configString(new Map([['a', ' x '], ['other', 1 as never]]), 'a', null)).toBe('x');
+  });
+});
