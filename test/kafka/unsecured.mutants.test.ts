@@ -127,6 +127,7 @@ describe('scope lists with numbers: each element as Jackson\'s asText() prints i
   it('the array may come first, and the last duplicate wins', () => {
     expect(scope('{"scope":[1.5],"exp":9e9,"sub":"a"}')).toEqual(['1.5']);
     expect(scope('{"scope":[1.5],"sub":"a","scope":[2.5],"exp":9e9}')).toEqual(['2.5']);
+    expect(scope('{"exp":9e9,"sub":"a","scope":[1.5],"other":[2.5]}')).toEqual(['1.5']);
   });
   it('only the first JSON value counts', () => {
     expect(scope('{"exp":9e9,"sub":"a","scope":[1.5]} "scope":[2.5]')).toEqual(['1.5']);
