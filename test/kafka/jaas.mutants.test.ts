@@ -83,10 +83,11 @@ describe('parseJaasConfig: entry-level errors', () => {
     expect(() => parseJaasConfig('5 required;')).toThrow(failure('sasl.jaas.config has an empty login module name'));
   });
   it('refuses text past its limit and reads text at it', () => {
-    const head = `${M} required a="`;
-    const text = head + 'x'.repeat(MAX_JAAS_CONFIG_LENGTH - head.length - 2) + '";';
+    // A // comment fills the text: the cheapest text to read at the limit.
+    const head = `${M} required a="b";//`;
+    const text = head + 'x'.repeat(MAX_JAAS_CONFIG_LENGTH - head.length);
     expect(text.length).toBe(MAX_JAAS_CONFIG_LENGTH);
-    expect(parseJaasConfig(text).options.get('a')!.length).toBe(MAX_JAAS_CONFIG_LENGTH - head.length - 2);
+    expect(Object.fromEntries(parseJaasConfig(text).options)).toEqual({ a: 'b' });
     expect(() => parseJaasConfig(text + ' ')).toThrow(expect.objectContaining({
       code: 'ERR_INPUT_TOO_LARGE', message: `sasl.jaas.config is ${MAX_JAAS_CONFIG_LENGTH + 1} characters; the limit is ${MAX_JAAS_CONFIG_LENGTH}`,
     }));
