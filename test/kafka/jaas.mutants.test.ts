@@ -51,6 +51,7 @@ describe('parseJaasConfig: octal escapes in quoted strings (\\0-\\377)', () => {
     expect(options(`${M} required a="\\12x";`)).toEqual({ a: '\nx' });
     expect(options(`${M} required a="\\120";`)).toEqual({ a: 'P' });
     expect(options(`${M} required a="\\128";`)).toEqual({ a: '\n8' });
+    expect(options(`${M} required a="\\12!";`)).toEqual({ a: '\n!' });
     expect(options(`${M} required a="\\477";`)).toEqual({ a: "'7" });
     expect(options(`${M} required a="\\101\\7";`)).toEqual({ a: 'A\u0007' });
   });

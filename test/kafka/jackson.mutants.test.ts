@@ -57,6 +57,7 @@ describe('jacksonText: encoding detection (ByteSourceJsonBootstrapper)', () => {
     expect(jacksonText(b([0xef, 0xbf, 0xbf]))).toBe('\uffff'); // EF _ BF
     expect(jacksonText(b([0xef, 0xbb, 0xbe]))).toBe('\ufefe'); // EF BB _
     expect(jacksonText(b('AA', [0xbf]))).toBe('AA' + R);
+    expect(jacksonText(b([0xc3, 0xbb, 0xbf]))).toBe('\u00fb' + R); // _ BB BF
   });
 });
 

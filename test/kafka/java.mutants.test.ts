@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { javaDigit, javaHashMapOrder, javaLongCast, javaRound, parseJavaDouble, parseJavaInt } from '../../src/kafka/java.js';
+import { javaDigit, javaHashMapOrder, javaIsBlank, javaLongCast, javaRound, parseJavaDouble, parseJavaInt } from '../../src/kafka/java.js';
 
 const bits = (x: number): string => {
   const v = new DataView(new ArrayBuffer(8));
@@ -53,8 +53,16 @@ describe('javaDigit (Character.digit(ch, 10))', () => {
   it('ASCII digits, other Nd runs by their offset, and nothing else', () => {
     expect([0x30, 0x39, 0x0660, 0x0661, 0x0669, 0x0966, 0x096f, 0xff10, 0xff19].map(javaDigit)).toEqual([0, 9, 0, 1, 9, 0, 9, 0, 9]);
     expect([0x2f, 0x3a, 0x41, 0x7f, 0x80, 0xe9, 0x00b2, 0xd800, 0xdfff, 0xffff].map(javaDigit)).toEqual(Array(10).fill(-1));
+    expect([0x00, 0x20, 0x2d].map(javaDigit)).toEqual([-1, -1, -1]);
     expect(parseJavaInt('\u00e9')).toBeNull();
     expect(parseJavaInt('\u0661\u0662')).toBe(12);
+  });
+});
+
+describe('javaIsBlank (Utils.isBlank)', () => {
+  it('null, undefined and texts of characters up to U+0020 are blank; U+00A0 is not', () => {
+    expect([null, undefined, '', ' \t\n\u0000'].map(javaIsBlank)).toEqual([true, true, true, true]);
+    expect(['\u00a0', ' a '].map(javaIsBlank)).toEqual([false, false]);
   });
 });
 
