@@ -522,7 +522,7 @@ export function unsecuredValidatorConfig(options: JaasOptions): UnsecuredValidat
     if (parsed === null) config('unsecuredValidatorAllowableClockSkewMs must be a 32-bit integer');
     allowableClockSkewMs = parsed;
   }
-  if (allowableClockSkewMs < 0) config('Allowable clock skew millis must not be negative');
+  if (allowableClockSkewMs < 0) config(`Allowable clock skew millis must not be negative: ${allowableClockSkewMs}`);
   return { principalClaimName, scopeClaimName, requiredScope, allowableClockSkewMs };
 }
 

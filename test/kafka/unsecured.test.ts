@@ -100,6 +100,13 @@ describe('validateUnsecuredToken', () => {
       }
     }
   });
+  it('a negative clock skew is refused with Kafka\'s text, which ends with the value', () => {
+    // OAuthBearerUnsecuredValidatorCallbackHandler: String.format("Allowable clock skew millis must not be negative: %s", value)
+    for (const [text, shown] of [['-1', '-1'], [' -250 ', '-250'], ['-2147483648', '-2147483648']]) {
+      expect(() => validateUnsecuredToken(token, { unsecuredValidatorAllowableClockSkewMs: text! }, 0))
+        .toThrow(expect.objectContaining({ code: 'ERR_CONFIG', message: `Allowable clock skew millis must not be negative: ${shown}` }));
+    }
+  });
   it('unsecuredValidator defers bad options to each validation, as Kafka\'s handler throws per callback', async () => {
     const validate = unsecuredValidator({ unsecuredValidatorAllowableClockSkewMs: 'x' });
     await expect(async () => validate(token, { nowMs: 0 })).rejects.toMatchObject({ code: 'ERR_CONFIG', status: undefined });
