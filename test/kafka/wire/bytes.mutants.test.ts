@@ -2,9 +2,10 @@
 // ByteUtils give (varint lengths, string limits, null vs empty, negative sizes), the exact error texts, UTF-8 of every
 // width, and the shared writer's growth, deferred large fields and memory bound.
 import { describe, expect, it } from 'vitest';
-import { OAuthBearerError } from '../../../src/errors.js';
 import { Reader, Writer, utf8Length } from '../../../src/kafka/wire/bytes.js';
 
+/** An OAuthBearerError with this code and exactly this message (a bare Error instance in toThrow checks the message only). */
+const err = (code: string, message: string): unknown => expect.objectContaining({ name: 'OAuthBearerError', code, message });
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const unhex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 const reader = (h: string, what = 'Msg'): Reader => new Reader(unhex(h), what);
@@ -17,7 +18,7 @@ const written = (f: (w: Writer) => void, size?: number): string => {
 describe('Reader', () => {
   it('names the message alone until a version is set, then with it (v0 included)', () => {
     const r = reader('00');
-    expect(() => r.int16('f')).toThrow(new OAuthBearerError('ERR_KAFKA_FRAME', 'Msg: f needs 2 bytes but the frame has 1 left (truncated frame or field)'));
+    expect(() => r.int16('f')).toThrow(err('ERR_KAFKA_FRAME', 'Msg: f needs 2 bytes but the frame has 1 left (truncated frame or field)'));
     r.version = 0;
     expect(() => r.int16('f')).toThrow('Msg v0: f needs 2 bytes but the frame has 1 left (truncated frame or field)');
   });
@@ -43,9 +44,9 @@ describe('Reader', () => {
     expect(reader('ffffffff0f').uvarint('v')).toBe(-1);
   });
   it('refuses a varint of 6 bytes and one cut short, with ByteUtils\' reasons', () => {
-    expect(() => reader('808080808000').uvarint('v')).toThrow(new OAuthBearerError('ERR_KAFKA_FRAME', 'Msg: v is a varint longer than 5 bytes'));
+    expect(() => reader('808080808000').uvarint('v')).toThrow(err('ERR_KAFKA_FRAME', 'Msg: v is a varint longer than 5 bytes'));
     expect(() => reader('8080808080808080').uvarint('v')).toThrow('Msg: v is a varint longer than 5 bytes');
-    expect(() => reader('80').uvarint('v')).toThrow(new OAuthBearerError('ERR_KAFKA_FRAME', 'Msg: v (an unsigned varint) runs past the end of the frame'));
+    expect(() => reader('80').uvarint('v')).toThrow(err('ERR_KAFKA_FRAME', 'Msg: v (an unsigned varint) runs past the end of the frame'));
     expect(() => reader('').uvarint('v')).toThrow('Msg: v (an unsigned varint) runs past the end of the frame');
   });
   it('reads a compact string of 32767 bytes and refuses 32768, as Kafka\'s generated readers', () => {
@@ -54,7 +55,7 @@ describe('Reader', () => {
     expect(new Reader(ok, 'Msg').string(true, 's')).toHaveLength(32767);
     const over = new Uint8Array(3 + 32768).fill(0x61);
     over.set([0x81, 0x80, 0x02], 0);
-    expect(() => new Reader(over, 'Msg').string(true, 's')).toThrow(new OAuthBearerError('ERR_KAFKA_FRAME', 'Msg: s has length 32768, above Kafka\'s limit of 32767'));
+    expect(() => new Reader(over, 'Msg').string(true, 's')).toThrow(err('ERR_KAFKA_FRAME', 'Msg: s has length 32768, above Kafka\'s limit of 32767'));
   });
   it('tells a null string from an empty one, classic and compact', () => {
     expect(reader('ffff').nullableString(false, 's')).toBeNull();
@@ -76,7 +77,7 @@ describe('Reader', () => {
   it('reads null and empty byte fields apart; a null one where none is allowed is refused', () => {
     expect(reader('00000000').byteArray(false, 'b')).toEqual(new Uint8Array());
     expect(reader('01').byteArray(true, 'b')).toEqual(new Uint8Array());
-    expect(() => reader('ffffffff').byteArray(false, 'b')).toThrow(new OAuthBearerError('ERR_KAFKA_FRAME', 'Msg: non-nullable field b was serialized as null'));
+    expect(() => reader('ffffffff').byteArray(false, 'b')).toThrow(err('ERR_KAFKA_FRAME', 'Msg: non-nullable field b was serialized as null'));
     expect(() => reader('00').byteArray(true, 'b')).toThrow('Msg: non-nullable field b was serialized as null');
     expect(() => reader('0000000301').byteArray(false, 'b')).toThrow('Msg: b needs 3 bytes but the frame has 1 left');
   });
@@ -86,7 +87,7 @@ describe('Reader', () => {
     expect(r.arrayLength(false, 'a', false)).toBe(3);
     const r2 = reader('0000' + '00000004' + '010203');
     r2.int16('x');
-    expect(() => r2.arrayLength(false, 'a', false)).toThrow(new OAuthBearerError('ERR_KAFKA_FRAME', 'Msg: a announces 4 elements, but there are only 3 bytes remaining'));
+    expect(() => r2.arrayLength(false, 'a', false)).toThrow(err('ERR_KAFKA_FRAME', 'Msg: a announces 4 elements, but there are only 3 bytes remaining'));
     expect(reader('00').arrayLength(true, 'a', true)).toBe(-1);
     expect(() => reader('00').arrayLength(true, 'a', false)).toThrow('Msg: non-nullable field a was serialized as null');
   });
@@ -94,7 +95,7 @@ describe('Reader', () => {
     expect(reader('02' + '0500' + '0702aabb').taggedFields()).toEqual([{ tag: 5, data: new Uint8Array() }, { tag: 7, data: new Uint8Array([0xaa, 0xbb]) }]);
     expect(reader('00').taggedFields()).toBeUndefined();
     expect(reader('ffffffff0f').taggedFields()).toBeUndefined(); // a count reading negative means none (Java's loop)
-    expect(() => reader('01' + '05' + 'ffffffff0f').taggedFields()).toThrow(new OAuthBearerError('ERR_KAFKA_FRAME', 'Msg: tagged field 5 has a negative size'));
+    expect(() => reader('01' + '05' + 'ffffffff0f').taggedFields()).toThrow(err('ERR_KAFKA_FRAME', 'Msg: tagged field 5 has a negative size'));
     expect(() => reader('01' + '05' + '03aa').taggedFields()).toThrow('Msg: tagged field 5 needs 3 bytes but the frame has 1 left');
     expect(() => reader('').taggedFields()).toThrow('Msg: tagged field count (an unsigned varint) runs past the end of the frame');
     expect(() => reader('01').taggedFields()).toThrow('Msg: tag (an unsigned varint) runs past the end of the frame');
@@ -128,7 +129,7 @@ describe('Writer', () => {
     }
   });
   it('refuses a string of 32768 bytes and takes one of 32767; the byte count, not the UTF-16 length, is held to it', () => {
-    expect(() => new Writer().string('x'.repeat(32768), false, 'f')).toThrow(new OAuthBearerError('ERR_USAGE_ARGUMENT', 'f is 32768 bytes, above Kafka\'s limit of 32767'));
+    expect(() => new Writer().string('x'.repeat(32768), false, 'f')).toThrow(err('ERR_USAGE_ARGUMENT', 'f is 32768 bytes, above Kafka\'s limit of 32767'));
     expect(() => new Writer().string('é'.repeat(16384), true, 'f')).toThrow('f is 32768 bytes, above Kafka\'s limit of 32767');
     const w = new Writer();
     w.string('x'.repeat(32767), false, 'f');
@@ -138,7 +139,7 @@ describe('Writer', () => {
     expect(written((w) => w.uuid('AAECAwQFBgcICQoLDA0ODw', 'id'))).toBe('000102030405060708090a0b0c0d0e0f');
     const msg = 'id must be a uuid as Kafka writes it: 22 base64url characters for 16 bytes';
     for (const bad of ['', 'AAECAwQFBgcICQoLDA0ODw==', 'AAECAwQFBgcICQoLDA0O', 'AAECAwQFBgcICQoLDA0OD!', '!!!!!!!!!!!!!!!!!!!!!!', 'AAECAwQFBgcICQoLDA0ODwAA']) {
-      expect(() => new Writer().uuid(bad, 'id')).toThrow(new OAuthBearerError('ERR_USAGE_ARGUMENT', msg));
+      expect(() => new Writer().uuid(bad, 'id')).toThrow(err('ERR_USAGE_ARGUMENT', msg));
     }
   });
   it('writes unknown tagged fields in tag order with their sizes; none as a zero count', () => {
