@@ -104,6 +104,11 @@ describe('MetadataResponse at every version (MetadataResponse.json, 0-12, flexib
     expect((roundTripResponse(3, 11, body) as { topics: { name: unknown }[] }).topics[0]!.name).toBe('');
     expect((roundTripResponse(3, 12, body) as { topics: { name: unknown }[] }).topics[0]!.name).toBeNull();
   });
+  it('refuses a null topic name before v12, where it is not nullable', () => {
+    const frame = '00000001' + '00' + '00000000' + '01' + '00' + 'ffffffff' + '02' + '0000' + '00' + '000102030405060708090a0b0c0d0e0f' + '00' + '01' + '00000000' + '00' + '00';
+    expect(() => decodeResponse(unhex(frame), 3, 11)).toThrow('MetadataResponse v11: non-nullable field topics.name was serialized as null');
+    expect((decodeResponse(unhex(frame), 3, 12).body as { topics: { name: unknown }[] }).topics[0]!.name).toBeNull();
+  });
   it('v1 is byte for byte Kafka\'s layout', () => {
     const body = { brokers: [{ nodeId: 1, host: 'h', port: 9092, rack: null }], controllerId: 1, topics: [{ errorCode: 3, name: 't', isInternal: true, partitions: [{ errorCode: 5, partitionIndex: 2, leaderId: 1, replicaNodes: [1], isrNodes: [] }] }] };
     expect(hex(response(3, 1, body))).toBe(
