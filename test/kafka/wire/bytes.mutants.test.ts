@@ -119,7 +119,7 @@ describe('Writer', () => {
     expect(written((w) => { w.arrayLength(null, false); w.arrayLength(null, true); w.arrayLength(2, true); })).toBe('ffffffff0003');
   });
   it('writes UTF-8 of every width with its byte length (lone surrogates as U+FFFD, as TextEncoder)', () => {
-    for (const s of ['é', '\u0080', '\u07ff', '\u0800', '€', '\uffff', '\u{10000}', '\u{10ffff}', 'a\u{1f600}b', '\ud800', '\ud800a', 'a\udc00', '€\udc00', '\udbff\udfff', 'é\u{10000}\ud800']) {
+    for (const s of ['é', '\u0080', '\u07ff', '\u0800', '€', '\uffff', '\u{10000}', '\u{10ffff}', 'a\u{1f600}b', '\ud800', '\ud800a', 'a\udc00', '€\udc00', '\ud800é', '\udc00\udc00', '\ue000\udc00', '\udbff\udfff', 'é\u{10000}\ud800']) {
       const utf8 = new TextEncoder().encode(s);
       expect(utf8Length(s)).toBe(utf8.length);
       expect(written((w) => w.string(s, true, 's'))).toBe(hex(new Uint8Array([utf8.length + 1])) + hex(utf8));
