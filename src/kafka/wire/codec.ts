@@ -273,7 +273,8 @@ export function encodeResponse(response: ResponseToEncode): Uint8Array {
 /**
  * Decodes one response frame (size prefix removed) to a request of `apiKey` at `apiVersion`. As Kafka's client, it
  * does not check the version against the api's, and reads an ApiVersions response that does not parse at the
- * version asked for again at v0 (ApiVersionsResponse.parse: a broker answers an unknown version at v0).
+ * version asked for again at v0 (ApiVersionsResponse.parse: a broker answers an unknown version at v0); when v0 fails too, its
+ * error carries the first one as `cause`.
  * @throws OAuthBearerError `ERR_KAFKA_FRAME` for bad bytes, `ERR_KAFKA_VERSION` for an api this codec does not read
  * @example
  * ```ts
@@ -300,6 +301,12 @@ export function decodeResponse(frame: Uint8Array, apiKey: number, apiVersion: nu
   } catch (err) {
     if (apiKey !== 18 || apiVersion === 0) throw err;
     const again = new Reader(frame, `${codec.name}Response v0 (after v${apiVersion} did not parse)`, start);
-    return { header, body: codec.readResponse(again, 0, false) as ResponseBody };
+    try {
+      return { header, body: codec.readResponse(again, 0, false) as ResponseBody };
+    } catch (retry) {
+      // Kafka throws the v0 error; why the version asked for did not parse is kept as its cause.
+      if (retry instanceof OAuthBearerError) throw new OAuthBearerError(retry.code, retry.message, { cause: err });
+      throw retry;
+    }
   }
 }
