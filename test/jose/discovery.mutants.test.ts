@@ -6,20 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { OAuthBearerError } from '../../src/errors.js';
 import { discover, discoveryRequest, MAX_METADATA_BYTES, metadataUrl, processDiscoveryResponse } from '../../src/jose/discovery.js';
 import { fakeTime, never } from '../faults/fake-time.js';
+import { caught } from '../caught.js';
 
 const ISSUER = 'https://idp.example/realms/kafka';
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status });
 const meta = (extra: Record<string, unknown> = {}) => ({ issuer: ISSUER, jwks_uri: `${ISSUER}/jwks`, ...extra });
 
-function thrown(f: () => unknown): OAuthBearerError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OAuthBearerError);
-    return e as OAuthBearerError;
-  }
-  throw new Error('expected a throw');
-}
+const thrown = caught;
 
 async function rejection(p: Promise<unknown>): Promise<OAuthBearerError> {
   const e = await p.then(() => null, (error: unknown) => error);

@@ -10,6 +10,7 @@ import { parseJwks } from '../../src/jose/jwk.js';
 import type { Jwk } from '../../src/ports.js';
 import { fakeTime, never, settle } from '../faults/fake-time.js';
 import { testKey } from './ports.js';
+import { caught } from '../caught.js';
 
 const k1: Jwk = { ...testKey('ES256', 'k1').publicJwk, kid: 'k1' };
 const k2: Jwk = { ...testKey('ES256', 'k2').publicJwk, kid: 'k2' };
@@ -22,15 +23,7 @@ function started(cache: JwksCache, now: number): JwksCache {
   return cache;
 }
 
-function thrown(f: () => unknown): OAuthBearerError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OAuthBearerError);
-    return e as OAuthBearerError;
-  }
-  throw new Error('expected a throw');
-}
+const thrown = caught;
 
 describe('JwksCache settings', () => {
   it('refuses a zero refreshMs, a negative or non-number setting, naming it and what it must be', () => {

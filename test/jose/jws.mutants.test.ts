@@ -11,6 +11,7 @@ import {
 import { createWebCryptoPort } from '../../src/jose/webcrypto.js';
 import { nodeCryptoPort } from '../../src/node/crypto.js';
 import { signJwt, testKey } from './ports.js';
+import { caught } from '../caught.js';
 
 const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const SIG = b64('signature');
@@ -18,15 +19,7 @@ let unique = 0;
 /** A header no other test has sent, so the header cache starts cold for it. */
 const freshHeader = (extra: Record<string, unknown> = {}): string => b64({ alg: 'ES256', typ: `JWT-${unique++}`, ...extra });
 
-function refusal(f: () => unknown): OAuthBearerError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OAuthBearerError);
-    return e as OAuthBearerError;
-  }
-  throw new Error('expected an OAuthBearerError');
-}
+const refusal = caught;
 
 async function asyncRefusal(p: Promise<unknown>): Promise<OAuthBearerError> {
   const e = await p.then(() => null, (error: unknown) => error);

@@ -10,6 +10,7 @@ import type { KeySource } from '../../src/jose/jwks.js';
 import { createJwtValidator, MAX_CACHED_TOKEN_LENGTH } from '../../src/jose/validator.js';
 import { nodeCryptoPort } from '../../src/node/crypto.js';
 import { signJwt, testKey } from './ports.js';
+import { caught } from '../caught.js';
 
 const NOW = 1_700_000_000;
 const NOW_MS = NOW * 1000;
@@ -18,15 +19,7 @@ const claims = { sub: 'alice', iat: NOW - 10, exp: NOW + 600 };
 const token = signJwt(es, claims);
 const keys = { keys: [es.publicJwk] };
 
-function refusal(f: () => unknown): OAuthBearerError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OAuthBearerError);
-    return e as OAuthBearerError;
-  }
-  throw new Error('expected an OAuthBearerError');
-}
+const refusal = caught;
 
 async function rejection(f: () => unknown): Promise<OAuthBearerError> {
   const e = await Promise.resolve().then(f).then(() => null, (error: unknown) => error);

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { OAuthBearerError } from '../../src/errors.js';
 import { encodeBase64url } from '../../src/encoding/base64.js';
 import { encodeUtf8 } from '../../src/encoding/utf8.js';
 import { createUnsecuredJws, createUnsecuredToken, unsecuredLoginExtensions, unsecuredValidator, validateUnsecuredToken } from '../../src/kafka/unsecured.js';
+import { caught } from '../caught.js';
 
 const enc = (text: string): string => encodeBase64url(encodeUtf8(text));
 const HEADER = enc('{"alg":"none"}');
 const jws = (claims: string, header = HEADER): string => `${header}.${enc(claims)}.`;
-const caught = (f: () => unknown): OAuthBearerError => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OAuthBearerError);
-    return e as OAuthBearerError;
-  }
-  throw new Error('expected an OAuthBearerError');
-};
 const validate = (value: string, nowMs = 0): ReturnType<typeof validateUnsecuredToken> => validateUnsecuredToken(value, {}, nowMs);
 const invalid = (message: string) => expect.objectContaining({ code: 'ERR_UNSECURED_TOKEN', status: 'invalid_token', message });
 const config = (message: string) => expect.objectContaining({ code: 'ERR_CONFIG', message });
