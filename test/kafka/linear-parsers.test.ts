@@ -171,6 +171,12 @@ describe('linear readers agree with the per-character ones', () => {
     }), { numRuns: 3000 });
   });
 
+  it('JAAS: a NUL is a plain character of a quoted value, first, after an escape or inside a run', () => {
+    for (const [body, value] of [['\0ab', '\0ab'], ['a\\n\0b', 'a\n\0b'], ['ab\0', 'ab\0']]) {
+      expect(parseJaasConfig(`M required k="${body}";`).options.get('k')).toBe(value);
+    }
+  });
+
   it('JAAS: a long value with escapes scattered through it', () => {
     const plain = 'x'.repeat(5000);
     const text = `${plain}\\n${plain}\\"${plain}\\101${plain}`;
