@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBase64url } from '../../src/encoding/base64.js';
 import { parseJsonObject } from '../../src/encoding/json.js';
 import { pooledBytes } from '../../src/encoding/pool.js';
-import { caught } from '../caught.js';
+import { caught } from '../helpers.js';
 
 describe('encoding refusals', () => {
   it('base64url: a length that leaves a lone final character, and a last character with unused bits set', () => {

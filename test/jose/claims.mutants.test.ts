@@ -6,21 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { OAuthBearerError } from '../../src/errors.js';
 import { checkBrokerClaims, checkCertificateBinding, elapsedText, validateClientJwt, type ClaimsOptions } from '../../src/jose/claims.js';
 import { MAX_TOKEN_LENGTH } from '../../src/jose/jws.js';
+import { caught } from '../helpers.js';
 
 const NOW = 1_700_000_000;
 const NOW_MS = NOW * 1000;
 const good = { sub: 'alice', iat: NOW - 10, exp: NOW + 600 };
 
-function refusal(f: () => unknown): OAuthBearerError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OAuthBearerError);
-    expect((e as OAuthBearerError).status).toBe('invalid_token');
-    return e as OAuthBearerError;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (f: () => unknown): OAuthBearerError => caught(f, 'invalid_token');
 
 const broker = (claims: Record<string, unknown>, options: ClaimsOptions = {}, nowMs = NOW_MS) => checkBrokerClaims(claims, options, nowMs);
 const brokerRefusal = (claims: Record<string, unknown>, options: ClaimsOptions = {}, nowMs = NOW_MS) => refusal(() => broker(claims, options, nowMs));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { OAuthBearerError } from '../../src/errors.js';
 import { discover, discoveryRequest, MAX_METADATA_BYTES, metadataUrl, processDiscoveryResponse } from '../../src/jose/discovery.js';
 import { fakeTime, never } from '../faults/fake-time.js';
-import { caught } from '../caught.js';
+import { caught } from '../helpers.js';
 
 const ISSUER = 'https://idp.example/realms/kafka';
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status });

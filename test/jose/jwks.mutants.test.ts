@@ -10,7 +10,7 @@ import { parseJwks } from '../../src/jose/jwk.js';
 import type { Jwk } from '../../src/ports.js';
 import { fakeTime, never, settle } from '../faults/fake-time.js';
 import { testKey } from './ports.js';
-import { caught } from '../caught.js';
+import { caught } from '../helpers.js';
 
 const k1: Jwk = { ...testKey('ES256', 'k1').publicJwk, kid: 'k1' };
 const k2: Jwk = { ...testKey('ES256', 'k2').publicJwk, kid: 'k2' };

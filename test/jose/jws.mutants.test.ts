@@ -11,7 +11,7 @@ import {
 import { createWebCryptoPort } from '../../src/jose/webcrypto.js';
 import { nodeCryptoPort } from '../../src/node/crypto.js';
 import { signJwt, testKey } from './ports.js';
-import { caught } from '../caught.js';
+import { caught } from '../helpers.js';
 
 const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const SIG = b64('signature');

@@ -10,7 +10,7 @@ import type { KeySource } from '../../src/jose/jwks.js';
 import { createJwtValidator, MAX_CACHED_TOKEN_LENGTH } from '../../src/jose/validator.js';
 import { nodeCryptoPort } from '../../src/node/crypto.js';
 import { signJwt, testKey } from './ports.js';
-import { caught } from '../caught.js';
+import { caught } from '../helpers.js';
 
 const NOW = 1_700_000_000;
 const NOW_MS = NOW * 1000;

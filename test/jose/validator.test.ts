@@ -15,6 +15,7 @@ import type { KeySource } from '../../src/jose/jwks.js';
 import { webCryptoPort } from '../../src/jose/webcrypto.js';
 import { nodeCryptoPort } from '../../src/node/crypto.js';
 import { signJwt, testKey } from './ports.js';
+import { caught } from '../helpers.js';
 
 const NOW = 1_700_000_000;
 const NOW_MS = NOW * 1000;
@@ -22,16 +23,7 @@ const claims = { sub: 'alice', iat: NOW - 10, exp: NOW + 600, scope: ['read', 'w
 const ed = testKey('EdDSA');
 const jwks = { keys: [{ ...ed.publicJwk, kid: 'k1' }] };
 
-function invalidToken(f: () => unknown): OAuthBearerError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(OAuthBearerError);
-    expect((e as OAuthBearerError).status).toBe('invalid_token');
-    return e as OAuthBearerError;
-  }
-  throw new Error('expected invalid_token');
-}
+const invalidToken = (f: () => unknown): OAuthBearerError => caught(f, 'invalid_token');
 
 /** A key source whose set the test can change, standing for a rotating JWKS. */
 function mutableSource(initial: readonly Jwk[]): KeySource & { set(keys: readonly Jwk[]): void } {

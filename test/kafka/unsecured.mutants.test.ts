@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../src/encoding/base64.js';
 import { encodeUtf8 } from '../../src/encoding/utf8.js';
 import { createUnsecuredJws, createUnsecuredToken, unsecuredLoginExtensions, unsecuredValidator, validateUnsecuredToken } from '../../src/kafka/unsecured.js';
-import { caught } from '../caught.js';
+import { caught } from '../helpers.js';
 
 const enc = (text: string): string => encodeBase64url(encodeUtf8(text));
 const HEADER = enc('{"alg":"none"}');

@@ -8,6 +8,7 @@ import { encodeUtf8 } from '../../src/encoding/utf8.js';
 import { createUnsecuredToken } from '../../src/kafka/unsecured.js';
 import { decode, rawConnect, requests, type RawConnection } from './raw-kafka.js';
 import { startServe, tempDir, type ServeRun } from './serve-harness.js';
+import { concat } from '../helpers.js';
 
 const running: ServeRun[] = [];
 const dirs: Array<ReturnType<typeof tempDir>> = [];
@@ -43,15 +44,6 @@ async function challenged(port: number): Promise<RawConnection> {
 }
 
 const linesOf = (broker: ServeRun, c: RawConnection): string[] => broker.io.lines.filter((l) => l.startsWith(`${c.peer} `));
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 const count = (lines: string[], text: string): number => lines.filter((l) => l.includes(text)).length;
 
 describe('serve: the end of an exchange after the error challenge', () => {

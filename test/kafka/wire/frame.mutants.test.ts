@@ -3,18 +3,11 @@
 // limit and limit + 1, a refused size found right after a good frame, and the exact texts and codes.
 import { describe, expect, it } from 'vitest';
 import { createFrameDecoder, encodeFrame } from '../../../src/kafka/wire/frame.js';
+import { concat } from '../../helpers.js';
 
 const err = (code: string, message: string): unknown => expect.objectContaining({ name: 'OAuthBearerError', code, message });
 const pattern = (n: number, seed: number): Uint8Array => new Uint8Array(n).map((_, i) => (i * 7 + seed) & 255);
-const cat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const cat = concat;
 
 describe('frames bigger than the buffer and spread over pushes', () => {
   it('returns a frame of many times the first buffer from one push', () => {
