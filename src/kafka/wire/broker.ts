@@ -66,6 +66,11 @@ export type BrokerAction =
       readonly kafkaErrorMessage: string | null;
       readonly reauthentication: boolean;
     }
+  /**
+   * A SaslHandshake on an authenticated connection within a second of the last re-authentication's start (Kafka's
+   * one per second): answered ILLEGAL_SASL_STATE as an authenticated connection's request; the session goes on.
+   */
+  | { readonly type: 'reauthentication-refused'; readonly error: OAuthBearerError; readonly sinceReauthenticationMs: number; readonly sinceAuthenticationMs: number }
   /** A request arrived (for logs). */
   | { readonly type: 'request'; readonly apiKey: number; readonly apiVersion: number; readonly correlationId: number; readonly clientId: string | null }
   /** Flush the earlier sends, then close; nothing more follows. */
@@ -148,6 +153,7 @@ interface Session {
   mechanism: string;
   expiresAtMs: number | null;
   lastReauthStartMs: number | null;
+  authenticatedAtMs: number;
 }
 
 /** ApiKeys' enum name (`METADATA`, `SASL_HANDSHAKE`), as Kafka's exception texts show an api. */
@@ -420,7 +426,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs?: numbe
         }
         const sessionLifetimeMs = serverSessionLifetimeMs({ nowMs: at, maxReauthMs, tokenExpiryMs: outcome.token.lifetimeMs });
         const lastReauthStartMs = session?.lastReauthStartMs ?? null;
-        session = { principal: outcome.principal, mechanism: p.mechanism, expiresAtMs: at + sessionLifetimeMs, lastReauthStartMs };
+        session = { principal: outcome.principal, mechanism: p.mechanism, expiresAtMs: at + sessionLifetimeMs, lastReauthStartMs, authenticatedAtMs: at };
         send(p.raw ? encodeFrame(outcome.challenge) : frameAnswer({ errorCode: ERROR_CODE.NONE, errorMessage: '', authBytes: outcome.challenge, sessionLifetimeMs })!);
         phase = { kind: 'authenticated' };
         frames.setMaxFrameBytes(SOCKET_REQUEST_MAX_BYTES);
@@ -526,6 +532,7 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs?: numbe
         return;
       case API_KEY.SASL_HANDSHAKE:
         // KafkaApis.handleSaslHandshakeRequest.
+        actions.push(refusedReauthentication(s, at));
         send(respond(ids(request), { errorCode: ERROR_CODE.ILLEGAL_SASL_STATE, mechanisms: [] }));
         return;
       case API_KEY.SASL_AUTHENTICATE:
@@ -642,5 +649,20 @@ export function createBrokerSession(options: BrokerSessionOptions, nowMs?: numbe
       if (k === 'failing') return 'closed';
       return k;
     },
+  };
+}
+
+/**
+ * The action for a SaslHandshake on an authenticated connection that began no re-authentication. Every session has
+ * an expiry, so that is Kafka's one-per-second rule: the last re-authentication began less than a second ago.
+ */
+function refusedReauthentication(s: Session, at: number): BrokerAction {
+  const since = at - (s.lastReauthStartMs ?? s.authenticatedAtMs);
+  const sinceAuthentication = at - s.authenticatedAtMs;
+  return {
+    type: 'reauthentication-refused', sinceReauthenticationMs: since, sinceAuthenticationMs: sinceAuthentication,
+    error: protocolError(`The client began a re-authentication ${since} ms after its previous one began (${sinceAuthentication} ms after it last authenticated); `
+      + "Kafka's broker allows one re-authentication per second (KafkaChannel MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS), answers this SaslHandshake "
+      + "as an authenticated connection's request and keeps the current session"),
   };
 }

@@ -97,7 +97,7 @@ export type BrokerEvent =
      */
     readonly type: 'reauthentication-refused'; readonly connection: number; readonly peer: string;
     readonly error: OAuthBearerError; readonly kafkaErrorCode: number;
-    readonly sinceReauthenticationMs: number | null; readonly sinceAuthenticationMs: number | null;
+    readonly sinceReauthenticationMs: number; readonly sinceAuthenticationMs: number;
     readonly clientSoftware: ClientSoftware;
   }
   | { readonly type: 'tls-failed'; readonly peer: string; readonly message: string };
@@ -121,15 +121,7 @@ const CLOSE_GRACE_MS = 2_000;
 /** Most bytes read to find the client software in ApiVersions v3 (the first frames only). */
 const SNIFF_LIMIT_BYTES = 65_536;
 
-/** KafkaChannel.MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS, in ms: Kafka begins at most one re-authentication per second. */
-const MIN_REAUTH_INTERVAL_MS = 1000;
-
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The error code of a framed SaslHandshake response (v0/v1: size, correlation id, int16 error code), or null. */
-function handshakeErrorCode(bytes: Uint8Array): number | null {
-  return bytes.length < 10 ? null : new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getInt16(8);
-}
 
 /**
  * The RFC 7628 error challenge in a send: the raw SASL frame after SaslHandshake v0, else SaslAuthenticate's authBytes.
@@ -274,11 +266,6 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
     /** The validator's error whose challenge may be the next send; then the challenge awaiting its %x01. */
     let challengeCause: OAuthBearerError | null = null;
     let challenge: { text: string; error: OAuthBearerError } | null = null;
-    let authenticated = false;
-    let authenticatedAtMs: number | null = null;
-    let reauthStartMs: number | null = null;
-    /** A SaslHandshake arrived on an authenticated connection: its answer says whether a re-authentication began. */
-    let reauthHandshake = false;
     const closedEvent = (by: 'broker' | 'client', reason: OAuthBearerError | null): BrokerEvent => ({
       type: 'closed', connection: id, peer, by, reason, socketError: by === 'client' ? socketError : null, state: session.state, afterFailure,
       failedAuthenticationDelayMs: by === 'client' && afterFailure ? options.session?.failedAuthenticationDelayMs ?? DEFAULT_FAILED_AUTHENTICATION_DELAY_MS : null,
@@ -339,16 +326,6 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
               const text = challengeText(action.bytes, handshakeVersion === 0 ? null : authenticateVersion);
               if (text !== null) challenge = { text, error: challengeCause };
             }
-            if (reauthHandshake) {
-              reauthHandshake = false;
-              if (handshakeErrorCode(action.bytes) === ERROR_CODE.ILLEGAL_SASL_STATE) {
-                options.onEvent(refusedEvent(at));
-              } else {
-                // Kafka began the re-authentication (with this mechanism or, to fail it, another).
-                reauthStartMs = at;
-                authenticated = false;
-              }
-            }
             socket.write(action.bytes);
             break;
           case 'validate': {
@@ -376,8 +353,6 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
             break;
           }
           case 'authenticated':
-            authenticated = true;
-            authenticatedAtMs = at;
             challenge = null;
             options.onEvent({
               type: 'authenticated', connection: id, peer, reauthentication: action.reauthentication, principal: action.principal,
@@ -393,10 +368,14 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
               kafkaErrorCode: action.kafkaErrorCode, kafkaErrorMessage: action.kafkaErrorMessage, clientSoftware: sniffer.software, token: lastToken,
             });
             break;
+          case 'reauthentication-refused':
+            options.onEvent({
+              type: 'reauthentication-refused', connection: id, peer, error: action.error, kafkaErrorCode: ERROR_CODE.ILLEGAL_SASL_STATE,
+              sinceReauthenticationMs: action.sinceReauthenticationMs, sinceAuthenticationMs: action.sinceAuthenticationMs, clientSoftware: sniffer.software,
+            });
+            break;
           case 'request':
             if (action.apiKey === API_KEY.SASL_HANDSHAKE) {
-              // On an authenticated connection, its answer (the next send) says whether a re-authentication began.
-              reauthHandshake = authenticated;
               handshakeVersion = action.apiVersion;
             } else if (action.apiKey === API_KEY.SASL_AUTHENTICATE) authenticateVersion = action.apiVersion;
             break;
@@ -412,21 +391,6 @@ export async function startBroker(options: BrokerServerOptions): Promise<Running
         if (closing !== null) break;
       }
       schedule();
-    };
-
-    const refusedEvent = (at: number): BrokerEvent => {
-      const since = reauthStartMs === null ? null : at - reauthStartMs;
-      const sinceAuthentication = authenticatedAtMs === null ? null : at - authenticatedAtMs;
-      const message = since !== null && since < MIN_REAUTH_INTERVAL_MS
-        ? `The client began a re-authentication ${since} ms after its previous one began (${sinceAuthentication} ms after it last authenticated); `
-          + "Kafka's broker allows one re-authentication per second (KafkaChannel MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS), answers this SaslHandshake "
-          + "as an authenticated connection's request and keeps the current session"
-        : `The client sent SaslHandshake to re-authenticate (${sinceAuthentication} ms after it last authenticated) and the broker answered it as an `
-          + "authenticated connection's request: no re-authentication began, and the current session goes on";
-      return {
-        type: 'reauthentication-refused', connection: id, peer, error: new OAuthBearerError('ERR_KAFKA_PROTOCOL', message), kafkaErrorCode: ERROR_CODE.ILLEGAL_SASL_STATE,
-        sinceReauthenticationMs: since, sinceAuthenticationMs: sinceAuthentication, clientSoftware: sniffer.software,
-      };
     };
 
     // The machine may already want to wake (connections.max.idle.ms from the connection's start).

@@ -759,12 +759,18 @@ describe('KIP-368 re-authentication', () => {
     h.login('alice', 3_600_000, 0);
     // The first re-authentication is allowed at any time, even 500 ms after the connection opened at epoch 0.
     h.send(handshake(), 500);
-    h.send(authenticate(gs2('alice', 3_600_000)), 500);
+    h.send(authenticate(gs2('alice', 3_600_000)), 600);
     expect(h.of('authenticated')).toHaveLength(2);
     h.send(handshake(), 1499);
     expect(h.answer(17, 1).body).toEqual({ errorCode: 34, mechanisms: [] });
     expect(h.broker.state).toBe('authenticated');
+    // The machine says why, with both times: 999 ms since the re-authentication began at 500, 899 since it ended at 600.
+    expect(h.of('reauthentication-refused')).toEqual([{
+      type: 'reauthentication-refused', sinceReauthenticationMs: 999, sinceAuthenticationMs: 899,
+      error: expect.objectContaining({ code: 'ERR_KAFKA_PROTOCOL', message: "The client began a re-authentication 999 ms after its previous one began (899 ms after it last authenticated); Kafka's broker allows one re-authentication per second (KafkaChannel MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS), answers this SaslHandshake as an authenticated connection's request and keeps the current session" }),
+    }]);
     h.send(handshake(), 1500);
+    expect(h.of('reauthentication-refused')).toHaveLength(1);
     expect(h.answer(17, 1).body).toEqual({ errorCode: 0, mechanisms: ['OAUTHBEARER'] });
     expect(h.broker.state).toBe('authenticating');
   });
