@@ -6,6 +6,7 @@
  */
 import { OAuthBearerError } from '../../errors.js';
 import { decodeBase64url, encodeBase64url } from '../../encoding/base64.js';
+import { pooledBytes } from '../../encoding/pool.js';
 import type { TaggedField } from './messages.js';
 
 /** Kafka's ByteUtils.readUnsignedVarint reads at most 5 bytes ("Varint is too long" after that). */
@@ -171,12 +172,16 @@ export class Reader {
     return flexible ? this.uvarint(field) - 1 : this.int32(field);
   }
 
-  /** A non-nullable bytes field (a copy: the frame buffer may be reused). */
+  /**
+   * A non-nullable bytes field: a copy (the frame's array may be the caller's, and reused), into a pooled array
+   * when small (see `pooledBytes`; read it through its own offset and length).
+   */
   byteArray(flexible: boolean, field: string): Uint8Array {
     const length = this.bytesLength(flexible, field);
     if (length < 0) frameError(`${this.name}: non-nullable field ${field} was serialized as null`);
     this.need(length, field);
-    const out = this.bytes.slice(this.pos, this.pos + length);
+    const out = pooledBytes(length);
+    out.set(this.bytes.subarray(this.pos, this.pos + length));
     this.pos += length;
     return out;
   }
@@ -381,10 +386,17 @@ export class Writer {
     }
   }
 
-  /** The bytes written, copied out (deferred fields copied in place, once). */
+  /**
+   * The bytes written, copied out (deferred fields copied in place, once), into a pooled array when small (see
+   * `pooledBytes`: a fresh array of a frame's size costs more than encoding it, and a broker sends several per
+   * connection). Read it through its own offset and length, never `.buffer`.
+   */
   take(): Uint8Array {
-    if (this.deferred.length === 0) return this.buf.slice(0, this.pos);
-    const out = new Uint8Array(this.pos + this.deferredBytes);
+    const out = pooledBytes(this.pos + this.deferredBytes);
+    if (this.deferred.length === 0) {
+      out.set(this.buf.subarray(0, this.pos));
+      return out;
+    }
     let from = 0;
     let to = 0;
     for (const d of this.deferred) {

@@ -4,13 +4,11 @@
  * @module
  */
 import { OAuthBearerError } from '../../errors.js';
+import { pooledBytes } from '../../encoding/pool.js';
 import { SASL_SERVER_MAX_RECEIVE_SIZE } from './constants.js';
 
-/** First buffer size; it doubles as a frame needs. */
-const INITIAL_BUFFER_BYTES = 1024;
-/** A buffer grown past this is let go once empty, so one large frame does not pin memory. */
-const KEEP_BUFFER_BYTES = 64 * 1024;
 const INT32_MAX = 2147483647;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Options of {@link createFrameDecoder}.
@@ -26,10 +24,12 @@ export interface FrameDecoderOptions {
  * @category Kafka wire
  */
 export interface FrameDecoder {
-  /** Bytes from the peer, in any split. */
+  /** Bytes from the peer, in any split. They are copied: the caller may reuse its array. */
   push(bytes: Uint8Array): void;
   /**
-   * The next whole frame (size prefix removed), or null while one is incomplete.
+   * The next whole frame (size prefix removed), or null while one is incomplete. The frame is the decoder's to
+   * hand out and never changes afterwards; it may be a view of a larger array (read it through its own offset and
+   * length, never `.buffer`).
    * @throws OAuthBearerError `ERR_KAFKA_FRAME` for a negative size or one above the bound; the decoder stays failed
    */
   next(): Uint8Array | null;
@@ -40,7 +40,9 @@ export interface FrameDecoder {
 }
 
 /**
- * Creates a frame decoder.
+ * Creates a frame decoder. It holds no buffer while it holds no bytes (an idle connection costs none), copies what
+ * is pushed once, and hands frames out as views of its buffer rather than copies: bytes it has handed out are never
+ * written again (a buffer that fills up is replaced, not compacted), so a frame stays as it was.
  * @throws OAuthBearerError `ERR_USAGE_ARGUMENT` for a bound that is not a positive integer
  * @example
  * ```ts
@@ -52,22 +54,25 @@ export interface FrameDecoder {
  */
 export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDecoder {
   let maxFrameBytes = checkBound(options.maxFrameBytes ?? SASL_SERVER_MAX_RECEIVE_SIZE);
-  let buf = new Uint8Array(INITIAL_BUFFER_BYTES);
-  let view = new DataView(buf.buffer);
+  let buf: Uint8Array = EMPTY;
   let start = 0;
   let end = 0;
   let failure: OAuthBearerError | null = null;
 
+  /** The big-endian int32 at `start` (a frame's size). */
+  const head = (): number => (buf[start]! << 24) | (buf[start + 1]! << 16) | (buf[start + 2]! << 8) | buf[start + 3]!;
+
   // The size of the frame at `start`, checked as Kafka's NetworkReceive does; sets `failure` when it is refused.
   const checkHead = (): void => {
     if (failure !== null || end - start < 4) return;
-    const size = view.getInt32(start);
+    const size = head();
     if (size < 0) failure = new OAuthBearerError('ERR_KAFKA_FRAME', `Invalid receive (size = ${size}): a frame size must not be negative; the peer does not speak Kafka's framing`);
     else if (size > maxFrameBytes) {
       failure = new OAuthBearerError('ERR_KAFKA_FRAME', `Invalid receive (size = ${size} larger than ${maxFrameBytes}): the frame is above the bound of ${maxFrameBytes} bytes`);
     }
     if (failure !== null) {
       // Nothing more is read from a refused stream; drop what was buffered.
+      buf = EMPTY;
       start = end = 0;
     }
   };
@@ -77,17 +82,13 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
       if (!(bytes instanceof Uint8Array)) throw new OAuthBearerError('ERR_USAGE_ARGUMENT', 'push: bytes must be a Uint8Array');
       if (failure !== null || bytes.length === 0) return;
       if (end + bytes.length > buf.length) {
+        // A new buffer holding the unread bytes first, at least twice as many as they are (a frame arriving in
+        // many pieces is copied a bounded number of times per byte). The old one is not written again: frames
+        // handed out from it stay as they were. Small ones come from the shared pool.
         const live = end - start;
-        if (live + bytes.length <= buf.length && start > 0) {
-          buf.copyWithin(0, start, end);
-        } else {
-          let size = buf.length;
-          while (size < live + bytes.length) size *= 2;
-          const next = new Uint8Array(size);
-          next.set(buf.subarray(start, end));
-          buf = next;
-          view = new DataView(buf.buffer);
-        }
+        const next = pooledBytes(Math.max(live + bytes.length, 2 * live));
+        next.set(buf.subarray(start, end));
+        buf = next;
         start = 0;
         end = live;
       }
@@ -98,17 +99,14 @@ export function createFrameDecoder(options: FrameDecoderOptions = {}): FrameDeco
     next() {
       if (failure !== null) throw failure;
       if (end - start < 4) return null;
-      const size = view.getInt32(start);
+      const size = head();
       if (end - start - 4 < size) return null;
-      const frame = buf.slice(start + 4, start + 4 + size);
+      const frame = buf.subarray(start + 4, start + 4 + size);
       start += 4 + size;
       if (start === end) {
+        // Empty: let the buffer go (the frames handed out keep what they need of it).
+        buf = EMPTY;
         start = end = 0;
-        // Let a buffer grown for one large frame go.
-        if (buf.length > KEEP_BUFFER_BYTES) {
-          buf = new Uint8Array(INITIAL_BUFFER_BYTES);
-          view = new DataView(buf.buffer);
-        }
       } else {
         checkHead();
       }

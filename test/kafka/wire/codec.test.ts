@@ -82,7 +82,7 @@ describe('encodeResponse / decodeResponse', () => {
   it('writes a large token once, in place, with the right size prefix', () => {
     const token = new Uint8Array(5000).map((_, i) => i & 255);
     const bytes = encodeRequest({ apiKey: 36, apiVersion: 2, correlationId: 1, clientId: 'c', body: { authBytes: token } });
-    expect(new DataView(bytes.buffer).getInt32(0)).toBe(bytes.length - 4);
+    expect(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getInt32(0)).toBe(bytes.length - 4);
     expect((decodeRequest(frameOf(bytes)).body as { authBytes: Uint8Array }).authBytes).toEqual(token);
     const answer = encodeResponse({ apiKey: 36, apiVersion: 1, correlationId: 1, body: { errorCode: 0, errorMessage: null, authBytes: token, sessionLifetimeMs: 5 } });
     expect(decodeResponse(frameOf(answer), 36, 1).body).toEqual({ errorCode: 0, errorMessage: null, authBytes: token, sessionLifetimeMs: 5 });
