@@ -29,8 +29,11 @@ const SEED = Number(process.env.BENCH_SEED ?? Math.floor(Math.random() * 2 ** 32
 const build = buildServe();
 const b64u = (s: string | Uint8Array): string => Buffer.from(s).toString('base64url');
 
+let started = 0;
 async function start(args: string[]): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(here, 'serve-child.ts'), ...args, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_SERVE_BUILD: build } });
+  // serve's event lines to a file in the child (as broker.bench.ts): the load generator here does not read them.
+  const env = { ...process.env, BENCH_SERVE_BUILD: build, BENCH_SERVE_OUT: join(dir, `child-${++started}.out`) };
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(here, 'serve-child.ts'), ...args, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).once('line', (line) => {
       const m = /listening on [^:]+:(\d+)/.exec(line);
