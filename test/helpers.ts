@@ -17,13 +17,5 @@ export function caught(f: () => unknown, status?: OAuthBearerError['status']): O
   throw new Error('expected an OAuthBearerError to be thrown');
 }
 
-/** The byte arrays one after another in a new array. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** The byte arrays one after another in a new array (the fuzz harness's own). */
+export { concat } from '../src/node/cli/fuzz.js';

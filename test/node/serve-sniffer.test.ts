@@ -3,9 +3,9 @@
 // kept. Whatever the split of the bytes, a failed authentication's line names the client; a connection that never
 // sent ApiVersions v3 names none.
 import { afterEach, describe, expect, it } from 'vitest';
-const concatBytes = (...parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
 import { rawConnect, requests } from './raw-kafka.js';
 import { startServe, type ServeRun } from './serve-harness.js';
+import { concat } from '../helpers.js';
 
 const running: ServeRun[] = [];
 afterEach(async () => {
@@ -18,7 +18,7 @@ describe('serve names the client software of a failed authentication', () => {
     running.push(broker);
     const frames = [requests.apiVersions(3), requests.handshake(), requests.authenticate('not-a-token')];
     const whole = await rawConnect(broker.port);
-    await whole.write(concatBytes(frames[0]!, frames[1]!));
+    await whole.write(concat(frames[0]!, frames[1]!));
     await whole.nextFrame();
     await whole.nextFrame();
     await whole.write(frames[2]!);
@@ -31,7 +31,7 @@ describe('serve names the client software of a failed authentication', () => {
     expect(await broker.io.waitFor(new RegExp(`^${split.peer} authentication failed: .*\\| client="raw-test/1.0" token=`))).toBeTruthy();
     // ApiVersions v2 names no software.
     const old = await rawConnect(broker.port);
-    await old.write(concatBytes(requests.apiVersions(2), requests.handshake()));
+    await old.write(concat(requests.apiVersions(2), requests.handshake()));
     await old.nextFrame();
     await old.nextFrame();
     await old.write(requests.authenticate('not-a-token'));

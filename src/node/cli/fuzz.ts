@@ -29,7 +29,8 @@ const SCHEMES = ['Bearer', 'bearer', 'BEARER', 'Basic', 'Bearer ', 'Bearer\t', '
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+/** The byte arrays one after another in a new array. */
+export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -1,5 +1,6 @@
 // Kafka's size framing (src/kafka/wire/frame.ts) at its edges: frames larger than the decoder's buffer, in one push
-// or spread over pushes after earlier frames (compaction and growth), a header arriving byte by byte, the bound at
+// or spread over pushes after earlier frames (the buffer replaced by a larger one holding the unread bytes), a
+// header arriving byte by byte, the bound at
 // limit and limit + 1, a refused size found right after a good frame, and the exact texts and codes.
 import { describe, expect, it } from 'vitest';
 import { createFrameDecoder, encodeFrame } from '../../../src/kafka/wire/frame.js';
@@ -10,14 +11,14 @@ const pattern = (n: number, seed: number): Uint8Array => new Uint8Array(n).map((
 const cat = concat;
 
 describe('frames bigger than the buffer and spread over pushes', () => {
-  it('returns a frame of many times the first buffer from one push', () => {
+  it('returns a frame of 5000 bytes from one push', () => {
     const d = createFrameDecoder();
     const payload = pattern(5000, 1);
     d.push(encodeFrame(payload));
     expect(d.next()).toEqual(payload);
     expect(d.next()).toBeNull();
   });
-  it('moves the unread bytes to the front when the rest fits, after a frame was taken', () => {
+  it('keeps the unread bytes of a frame begun after a taken one when the next push does not fit the buffer', () => {
     const d = createFrameDecoder();
     const a = pattern(600, 2);
     const b = pattern(700, 3);
@@ -26,23 +27,23 @@ describe('frames bigger than the buffer and spread over pushes', () => {
     expect(d.next()).toEqual(a);
     expect(d.next()).toBeNull();
     expect(d.bufferedBytes).toBe(100);
-    d.push(fb.subarray(100, 500)); // end would pass 1024; the 500 live bytes fit once moved
+    d.push(fb.subarray(100, 500)); // past the buffer's end: a new one, the 100 unread bytes first
     expect(d.bufferedBytes).toBe(500);
     d.push(fb.subarray(500));
     expect(d.next()).toEqual(b);
     expect(d.bufferedBytes).toBe(0);
   });
-  it('grows the buffer, keeping the unread bytes, when they do not fit even moved', () => {
+  it('keeps the unread bytes through buffers that grow, and takes a frame far larger than any earlier buffer', () => {
     const d = createFrameDecoder();
     const a = pattern(600, 4);
     const b = pattern(3000, 5);
     const fb = encodeFrame(b);
     d.push(cat(encodeFrame(a), fb.subarray(0, 300)));
     expect(d.next()).toEqual(a);
-    d.push(fb.subarray(300, 2500)); // start > 0 and 2500 live bytes: more than the buffer
+    d.push(fb.subarray(300, 2500)); // start > 0 and 2500 live bytes: more than the buffer holds
     d.push(fb.subarray(2500));
     expect(d.next()).toEqual(b);
-    const c = pattern(9000, 6); // far beyond twice the buffer in one push
+    const c = pattern(9000, 6); // far beyond twice the unread bytes, in one push
     d.push(encodeFrame(c));
     expect(d.next()).toEqual(c);
   });
